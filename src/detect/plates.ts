@@ -1,0 +1,199 @@
+/**
+ * Licence-plate readings in frames and photos: PaddleOCR text detection over the whole frame,
+ * recognition of every text line, and a filter that keeps plate-like strings.
+ */
+import sharp from 'sharp';
+import type { Box, Frame, PlateReading } from '../core/types.js';
+import { cropRgb, loadPaddleOcr, type PaddleOcr, type RgbImage, type TextBox } from '../ml/ocr/paddle.js';
+
+export interface PlateReaderOptions {
+  /** onnxruntime intra-op threads (default 2). */
+  threads?: number;
+  /** Longest side of the text detector's input (default 960; see docs/accuracy-plates.md). */
+  detLimitSide?: number;
+  /** DB unclip ratio (default 1.6). */
+  unclipRatio?: number;
+  /** Use the 0/180° classifier (default false). */
+  useCls?: boolean;
+  /** Drop readings whose mean character confidence is below this (default 0.5). */
+  minConfidence?: number;
+  /** Also read the union of neighbouring boxes on one line (a plate split at its gap). Default true. */
+  mergeLines?: boolean;
+  /** Attach a JPEG crop to every reading (default true). */
+  crops?: boolean;
+}
+
+export interface PlateReader {
+  /** Id of the recogniser (and detector) the readings came from, for provenance. */
+  modelId: string;
+  /** Readings of one decoded frame, boxes in source pixels; best first. */
+  readFrame(frame: Frame): Promise<PlateReading[]>;
+  /** Readings of an encoded image (JPEG, PNG, ...), boxes in its pixels; best first. */
+  readImage(buf: Buffer): Promise<PlateReading[]>;
+  dispose(): Promise<void>;
+}
+
+/** Shortest and longest plate, in normalised characters. */
+export const PLATE_MIN_LENGTH = 4;
+export const PLATE_MAX_LENGTH = 10;
+/** Width/height of a one-line plate's text box. */
+export const PLATE_MIN_ASPECT = 1.0;
+export const PLATE_MAX_ASPECT = 12;
+
+/**
+ * Plate-like text: 4-10 letters/digits with at least one digit and one letter. This drops
+ * vanity plates of only letters (e.g. "VODKAA") and all-digit plates, a price we pay to keep
+ * shop signs, dates and phone numbers out of the store.
+ */
+export function isPlateLike(text: string, box?: { w: number; h: number }): boolean {
+  if (text.length < PLATE_MIN_LENGTH || text.length > PLATE_MAX_LENGTH) return false;
+  if (!/[0-9]/.test(text) || !/[A-Z]/.test(text)) return false;
+  if (box) {
+    const a = box.w / Math.max(1, box.h);
+    if (a < PLATE_MIN_ASPECT || a > PLATE_MAX_ASPECT) return false;
+  }
+  return true;
+}
+
+/** Unions of neighbouring boxes on one text line: a plate's two halves often come apart. */
+export function lineMerges(boxes: readonly TextBox[]): TextBox[] {
+  const out: TextBox[] = [];
+  const sorted = [...boxes].sort((a, b) => a.x - b.x);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    if (!a) continue;
+    for (let j = i + 1; j < sorted.length; j++) {
+      const b = sorted[j];
+      if (!b) continue;
+      const minH = Math.min(a.h, b.h);
+      const overlapY = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+      const gap = b.x - (a.x + a.w);
+      if (overlapY < 0.6 * minH || Math.max(a.h, b.h) > 1.5 * minH || gap > 1.2 * minH) continue;
+      const x = Math.min(a.x, b.x);
+      const y = Math.min(a.y, b.y);
+      out.push({
+        x,
+        y,
+        w: Math.max(a.x + a.w, b.x + b.w) - x,
+        h: Math.max(a.y + a.h, b.y + b.h) - y,
+        score: Math.min(a.score, b.score),
+      });
+    }
+  }
+  return out;
+}
+
+function contains(outer: Box, inner: Box): boolean {
+  const slack = 0.15 * inner[3];
+  return (
+    inner[0] >= outer[0] - slack &&
+    inner[1] >= outer[1] - slack &&
+    inner[0] + inner[2] <= outer[0] + outer[2] + slack &&
+    inner[1] + inner[3] <= outer[1] + outer[3] + slack
+  );
+}
+
+async function jpegCrop(img: RgbImage, b: TextBox): Promise<Buffer> {
+  const padX = 0.1 * b.w;
+  const padY = 0.2 * b.h;
+  const c = cropRgb(img, b.x - padX, b.y - padY, b.w + 2 * padX, b.h + 2 * padY);
+  return sharp(c.data, { raw: { width: c.width, height: c.height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+/** Readings of one RGB image in its own pixels, best first. Exposed for the evaluation. */
+export async function readRgb(
+  ocr: PaddleOcr,
+  img: RgbImage,
+  opts: PlateReaderOptions = {},
+): Promise<Array<PlateReading & { score: number }>> {
+  const boxes = await ocr.detect(img, {
+    limitSide: opts.detLimitSide ?? 960,
+    unclipRatio: opts.unclipRatio ?? 1.6,
+  });
+  const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
+  const minConf = opts.minConfidence ?? 0.5;
+  const readings: Array<PlateReading & { score: number }> = [];
+  for (const b of candidates) {
+    if (b.w / Math.max(1, b.h) < PLATE_MIN_ASPECT || b.w / Math.max(1, b.h) > PLATE_MAX_ASPECT) continue;
+    let crop = cropRgb(img, b.x, b.y, b.w, b.h);
+    if (opts.useCls && (await ocr.isUpsideDown(crop))) crop = rotate180(crop);
+    const r = await ocr.recognise(crop);
+    const text = r.plate.text;
+    if (!isPlateLike(text, b)) continue;
+    const charConfidences = r.plate.chars.map((c) => c.p);
+    const confidence = charConfidences.reduce((s, c) => s + c, 0) / charConfidences.length;
+    if (confidence < minConf) continue;
+    readings.push({
+      box: [b.x, b.y, b.w, b.h],
+      raw: r.raw.text,
+      text,
+      confidence,
+      charConfidences,
+      alternatives: r.plate.chars.map((c) => c.alternatives),
+      score: confidence * Math.min(1, b.score + 0.3),
+      ...(opts.crops === false ? {} : { crop: await jpegCrop(img, b) }),
+    });
+  }
+  readings.sort((a, b) => b.score - a.score);
+  // a reading inside a better or longer one whose text holds it is the same plate, read in part
+  const kept: typeof readings = [];
+  for (const r of readings) {
+    const dup = kept.some(
+      (k) =>
+        (contains(k.box, r.box) && k.text.includes(r.text)) ||
+        (contains(r.box, k.box) && r.text.includes(k.text) && r.text === k.text),
+    );
+    if (!dup) kept.push(r);
+  }
+  // a merged reading that only glues a plate to other text is worse than the plate alone
+  return kept.filter(
+    (r) =>
+      !kept.some(
+        (k) => k !== r && contains(r.box, k.box) && r.text.includes(k.text) && k.confidence >= r.confidence,
+      ),
+  );
+}
+
+function rotate180(img: RgbImage): RgbImage {
+  const n = img.width * img.height;
+  const data = Buffer.alloc(n * 3);
+  for (let i = 0; i < n; i++) img.data.copy(data, (n - 1 - i) * 3, i * 3, i * 3 + 3);
+  return { data, width: img.width, height: img.height };
+}
+
+export async function decodeImage(buf: Buffer): Promise<RgbImage> {
+  const { data, info } = await sharp(buf)
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
+  const ocr = await loadPaddleOcr({ threads: opts.threads ?? 2, useCls: opts.useCls ?? false });
+  const strip = ({ score: _score, ...r }: PlateReading & { score: number }): PlateReading => r;
+  return {
+    modelId: ocr.ids.rec,
+    async readFrame(frame: Frame): Promise<PlateReading[]> {
+      const sx = frame.sourceWidth / frame.width;
+      const sy = frame.sourceHeight / frame.height;
+      const readings = await readRgb(
+        ocr,
+        { data: frame.data, width: frame.width, height: frame.height },
+        opts,
+      );
+      return readings.map((r) => {
+        const [x, y, w, h] = r.box;
+        return { ...strip(r), box: [x * sx, y * sy, w * sx, h * sy] as Box };
+      });
+    },
+    async readImage(buf: Buffer): Promise<PlateReading[]> {
+      return (await readRgb(ocr, await decodeImage(buf), opts)).map(strip);
+    },
+    dispose: () => ocr.dispose(),
+  };
+}

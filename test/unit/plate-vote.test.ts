@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { clusterReadings, settlePlate } from '../../src/core/plate-vote.js';
+
+const r = (text: string, conf = 0.9, per?: number[]) => ({
+  text,
+  charConfidences: per ?? Array.from(text, () => conf),
+});
+
+describe('settlePlate', () => {
+  it('returns null for nothing', () => {
+    expect(settlePlate([])).toBeNull();
+    expect(settlePlate([r('')])).toBeNull();
+  });
+  it('keeps a single reading', () => {
+    expect(settlePlate([r('LE21ABC')])).toMatchObject({ text: 'LE21ABC', agreeing: 1 });
+  });
+  it('votes per position, weighted by confidence', () => {
+    const s = settlePlate([
+      r('LE21ABC'),
+      r('LE2IABC', 0.9, [0.9, 0.9, 0.9, 0.3, 0.9, 0.9, 0.9]),
+      r('LEZ1ABC', 0.9, [0.9, 0.9, 0.4, 0.9, 0.9, 0.9, 0.9]),
+    ]);
+    expect(s?.text).toBe('LE21ABC');
+    expect(s?.confidence).toBeGreaterThan(0.5);
+    expect(s?.confidence).toBeLessThanOrEqual(1);
+  });
+  it('lets a confident minority beat an unsure majority at one position', () => {
+    const s = settlePlate([
+      r('KX68TYP', 0.9, [0.9, 0.9, 0.9, 0.95, 0.9, 0.9, 0.9]),
+      r('KX6BTYP', 0.9, [0.9, 0.9, 0.9, 0.3, 0.9, 0.9, 0.9]),
+      r('KX6BTYP', 0.9, [0.9, 0.9, 0.9, 0.3, 0.9, 0.9, 0.9]),
+    ]);
+    expect(s?.text).toBe('KX68TYP');
+  });
+  it('takes the modal length in the biggest cluster and ignores other text', () => {
+    const s = settlePlate([
+      r('LE21ABC'),
+      r('LE21AB'),
+      r('LE21ABC'),
+      r('E21ABC'),
+      r('SALE50'),
+      r('LE21ABC', 0.5),
+    ]);
+    expect(s?.text).toBe('LE21ABC');
+    expect(s?.agreeing).toBe(3);
+  });
+  it('clusters different plates apart', () => {
+    const cl = clusterReadings([r('LE21ABC'), r('KX68TYP'), r('LE2IABC'), r('KX68TYR')]);
+    expect(cl.map((c) => c.sort()).sort()).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+  });
+  it('does not depend on input order', () => {
+    const rs = [r('LE21ABC'), r('LE2IABC', 0.6), r('LEZ1ABC', 0.7), r('KX68TYP'), r('LE21ABC', 0.8)];
+    const a = settlePlate(rs)?.text;
+    const b = settlePlate([...rs].reverse())?.text;
+    expect(a).toBe('LE21ABC');
+    expect(b).toBe(a);
+  });
+});
