@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { type Command, Option } from 'commander';
+import { plainText } from '../core/escape.js';
+import { InputError, PartialFailure, UsageError } from '../errors.js';
+import { sha256Buffer } from '../infra/hash.js';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type ExportStoreContext,
+  exportBundle,
+} from '../export/bundle.js';
+import { parseSearchDocumentText } from '../export/schema.js';
+
+export interface ExportCommandContext {
+  /** Opens the store read-only for export (sources, models, settings) with its audit log. */
+  openExportContext(storeDir: string): Promise<ExportStoreContext>;
+  toolVersion: string;
+  gitCommit: string | null;
+  /** Where the summary goes (default stdout). */
+  print?: (line: string) => void;
+}
+
+export function parseFormats(value: string): ExportFormat[] {
+  const formats = value
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s.length > 0);
+  for (const f of formats) {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(f)) {
+      throw new UsageError(`--format ${plainText(f)} is unknown: use any of ${EXPORT_FORMATS.join(',')}`);
+    }
+  }
+  return formats.length > 0 ? [...new Set(formats as ExportFormat[])] : [...EXPORT_FORMATS];
+}
+
+interface ExportOptions {
+  out: string;
+  case?: string;
+  examiner?: string;
+  format: string;
+  store: string;
+}
+
+export function registerExport(program: Command, ctx: ExportCommandContext): Command {
+  return program
+    .command('export')
+    .description('write a court-ready evidence bundle from a `search … --json` results file')
+    .argument('<results.json>', 'a file written by `sightline search … --json`')
+    .requiredOption('--out <dir>', 'the bundle folder to create (must not exist or be empty)')
+    .option('--case <id>', 'case identifier')
+    .option('--examiner <name>', 'examiner name')
+    .option('--format <list>', 'any of pdf,html,csv,json', EXPORT_FORMATS.join(','))
+    .addOption(
+      new Option('--store <dir>', 'the LanceDB store').env('SIGHTLINE_STORE').default('./sightline-store'),
+    )
+    .action(async (resultsPath: string, opts: ExportOptions) => {
+      const print = ctx.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+      const formats = parseFormats(opts.format);
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(resultsPath);
+      } catch (err) {
+        throw new InputError(
+          `cannot read ${plainText(resultsPath)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give the file 'sightline search … --json' wrote`,
+        );
+      }
+      const doc = parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath));
+      const store = await ctx.openExportContext(opts.store);
+      const t0 = Date.now();
+      const outcome = await exportBundle({
+        ...store,
+        doc,
+        out: opts.out,
+        caseId: opts.case,
+        examiner: opts.examiner,
+        formats,
+        toolVersion: ctx.toolVersion,
+        gitCommit: ctx.gitCommit,
+        resultsFile: { path: resultsPath, sha256: sha256Buffer(bytes) },
+      });
+      print(
+        plainText(
+          `bundle ${outcome.out}: ${doc.results.length} sightings, ${outcome.files.length} files, manifest sha256 ${outcome.manifestSha256} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+        ),
+      );
+      for (const p of outcome.problems) process.stderr.write(`${plainText(p)}\n`);
+      if (outcome.altered.length > 0 || outcome.problems.length > 0) {
+        throw new PartialFailure(
+          outcome.altered.length > 0
+            ? `exported, but ${outcome.altered.length} source(s) changed or missing since indexing: marked ALTERED in the bundle`
+            : `exported, but ${outcome.problems.length} problem(s): see above and the report`,
+        );
+      }
+    });
+}

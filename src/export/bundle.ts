@@ -1,0 +1,321 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { safeFileComponent } from '../core/escape.js';
+import type { SearchDocument, SearchResult } from '../core/types.js';
+import { InputError, errorMessage } from '../errors.js';
+import type { AuditLog } from '../infra/audit-log.js';
+import { extractFramePng } from '../infra/evidence-frame.js';
+import { sha256Buffer, sha256File } from '../infra/hash.js';
+import { hashTree } from './files.js';
+import { annotate, displayCopy } from './frames.js';
+import { buildManifest } from './manifest.js';
+import { type ModelRecord, type ReportData, type SourceCheck, flattenSettings } from './report-data.js';
+import { renderHtml } from './report-html.js';
+import { renderPdf } from './report-pdf.js';
+import {
+  type SourceStatus,
+  type TimelineEntry,
+  buildTimeline,
+  evidenceTime,
+  timelineCsv,
+} from './timeline.js';
+
+export type { ModelRecord } from './report-data.js';
+
+/** A source as the store recorded it at index time. */
+export interface SourceRecord {
+  path: string;
+  sha256: string;
+  size: number;
+  camera: string;
+  startTime: string | null;
+  startTimeSource: string;
+  duration: number;
+  fps: number;
+  width: number;
+  height: number;
+  codec: string;
+  rotation: number;
+  firstPts: number;
+  indexedAt: string;
+}
+
+export type ExportFormat = 'pdf' | 'html' | 'csv' | 'json';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['pdf', 'html', 'csv', 'json'];
+
+/** What the store provides to an export. */
+export interface ExportStoreContext {
+  lookupSource(sha256: string): Promise<SourceRecord | undefined>;
+  models: ModelRecord[];
+  /** Thresholds and sampling, as recorded at index/search time. */
+  settings: Record<string, unknown>;
+  /** The store's own audit log; the export is appended to it. */
+  audit: AuditLog;
+}
+
+export interface ExportInputs extends ExportStoreContext {
+  doc: SearchDocument;
+  out: string;
+  caseId?: string;
+  examiner?: string;
+  formats: ExportFormat[];
+  toolVersion: string;
+  gitCommit: string | null;
+  /** The results file the document came from, recorded in the manifest. */
+  resultsFile?: { path: string; sha256: string };
+  /** Measured error rates to quote; default <project>/docs/accuracy.md when present. */
+  accuracyPath?: string;
+  now?: () => Date;
+  /** Frames extracted at once (default 2). */
+  concurrency?: number;
+}
+
+export interface ExportOutcome {
+  out: string;
+  /** Paths of sources changed or missing since indexing (exported anyway, marked). */
+  altered: string[];
+  /** Every file of the bundle, relative, '/' separated. */
+  files: string[];
+  /** Other things that went wrong (a frame that could not be extracted…). */
+  problems: string[];
+  manifestSha256: string;
+  timeline: TimelineEntry[];
+}
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function assertFreshOut(out: string): Promise<void> {
+  let entries: string[];
+  try {
+    const st = await stat(out);
+    if (!st.isDirectory())
+      throw new InputError(`--out ${out} exists and is not a directory: give a new folder`);
+    entries = await readdir(out);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (entries.length > 0) {
+    throw new InputError(
+      `--out ${out} is not empty: give a new or empty folder (a bundle is never written over)`,
+    );
+  }
+}
+
+function sourceKey(r: SearchResult): string {
+  return `${r.source.sha256}\u0000${r.source.path}`;
+}
+
+interface CheckedSource extends SourceCheck {
+  record: SourceRecord | undefined;
+  /** The file actually opened, when it exists. */
+  openPath: string | null;
+}
+
+/** Re-hashes one source (streamed, read-only) against the hash recorded at index time. */
+async function checkSource(r: SearchResult, record: SourceRecord | undefined): Promise<CheckedSource> {
+  const candidates = [record?.path, r.source.path].filter((p): p is string => typeof p === 'string');
+  const openPath = candidates.find((p) => existsSync(p)) ?? null;
+  const base = {
+    path: r.source.path,
+    cameras: [] as string[],
+    sha256AtIndex: r.source.sha256,
+    sizeAtIndex: record?.size ?? null,
+    record,
+    openPath,
+  };
+  if (!openPath) return { ...base, sha256AtExport: null, sizeAtExport: null, status: 'missing' };
+  const size = (await stat(openPath)).size;
+  const now = await sha256File(openPath);
+  const status: SourceStatus = now === r.source.sha256 ? 'intact' : 'altered';
+  return { ...base, sha256AtExport: now, sizeAtExport: size, status };
+}
+
+async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+}
+
+/**
+ * Writes an evidence bundle: lossless frames from the original sources, reports, timeline,
+ * manifest and audit log. Sources that changed since indexing are exported and marked; the
+ * caller turns a non-empty `altered` (or `problems`) into exit 1.
+ */
+export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome> {
+  const out = resolve(inputs.out);
+  await assertFreshOut(out);
+  const formats = new Set(inputs.formats.length > 0 ? inputs.formats : EXPORT_FORMATS);
+  const createdAt = (inputs.now ?? (() => new Date()))().toISOString();
+  const problems: string[] = [];
+
+  const chainBreak = await inputs.audit.verify();
+  if (chainBreak) {
+    problems.push(
+      `the store's audit log is broken at entry ${chainBreak.seq} (${chainBreak.reason}); it is copied as found`,
+    );
+  }
+
+  // Sources: each re-hashed once, before anything is written.
+  const sources = new Map<string, CheckedSource>();
+  for (const r of inputs.doc.results) {
+    const key = sourceKey(r);
+    let s = sources.get(key);
+    if (!s) {
+      s = await checkSource(r, await inputs.lookupSource(r.source.sha256));
+      sources.set(key, s);
+    }
+    if (!s.cameras.includes(r.camera)) s.cameras.push(r.camera);
+  }
+  const timeline = buildTimeline(
+    inputs.doc,
+    inputs.settings,
+    (r) => (sources.get(sourceKey(r)) as CheckedSource).status,
+  );
+  const byN = new Map<number, SearchResult>();
+  for (const e of timeline) byN.set(e.n, inputs.doc.results[e.rank] as SearchResult);
+
+  await mkdir(join(out, 'evidence'), { recursive: true });
+  const write = (rel: string, data: Buffer | string): Promise<void> =>
+    writeFile(join(out, ...rel.split('/')), data, { flag: 'wx' });
+
+  const wantReports = formats.has('pdf') || formats.has('html');
+  const images = new Map<number, { annotated: Buffer; crop: Buffer }>();
+  const width = String(timeline.length).length < 2 ? 2 : String(timeline.length).length;
+  await pool(timeline, inputs.concurrency ?? 2, async (e) => {
+    const r = byN.get(e.n) as SearchResult;
+    const src = sources.get(sourceKey(r)) as CheckedSource;
+    if (!src.openPath) {
+      e.frameError = `source ${r.source.path} is missing`;
+      return;
+    }
+    // pts - offset is the first frame's pts by definition; prefer what the result itself says.
+    const firstPts = r.evidence.pts !== undefined ? r.evidence.pts - r.evidence.offset : src.record?.firstPts;
+    if (firstPts === undefined) {
+      e.frameError = `no pts for the evidence frame and no index record of ${r.source.path}`;
+      problems.push(`#${e.n}: ${e.frameError}`);
+      return;
+    }
+    const pts = r.evidence.pts ?? firstPts + r.evidence.offset;
+    try {
+      const clean = await extractFramePng({ path: src.openPath, pts, firstPts, fps: src.record?.fps ?? 25 });
+      const at = evidenceTime(e) ?? `+${e.evidenceOffset.toFixed(3)} s`;
+      const label = `#${e.n} ${e.camera} ${at} ${e.kind}${e.text ? ` ${e.text}` : ''} score ${e.score.toFixed(2)}`;
+      const { annotated, crop } = await annotate(clean, e.box, label);
+      const stem = `evidence/${String(e.n).padStart(width, '0')}-${safeFileComponent(e.camera)}-${e.evidenceOffset.toFixed(3)}`;
+      const files = {
+        clean: `${stem}-clean.png`,
+        annotated: `${stem}-annotated.png`,
+        crop: `${stem}-crop.png`,
+      };
+      await write(files.clean, clean);
+      await write(files.annotated, annotated);
+      await write(files.crop, crop);
+      e.files = files;
+      if (wantReports) images.set(e.n, { annotated: await displayCopy(annotated), crop });
+    } catch (err) {
+      e.frameError = errorMessage(err);
+      problems.push(`#${e.n} (${e.camera} +${e.evidenceOffset.toFixed(3)} s): ${e.frameError}`);
+    }
+  });
+
+  const sourceList: SourceCheck[] = [...sources.values()].map(
+    ({ path, cameras, sha256AtIndex, sha256AtExport, sizeAtIndex, sizeAtExport, status }) => ({
+      path,
+      cameras,
+      sha256AtIndex,
+      sha256AtExport,
+      sizeAtIndex,
+      sizeAtExport,
+      status,
+    }),
+  );
+  for (const s of sourceList) {
+    if (s.status !== 'intact')
+      problems.push(`source ${s.path} is ${s.status === 'missing' ? 'MISSING' : 'ALTERED'}`);
+  }
+
+  if (formats.has('csv')) await write('timeline.csv', timelineCsv(timeline));
+  if (formats.has('json')) {
+    await write(
+      'timeline.json',
+      `${JSON.stringify({ query: inputs.doc.query, createdAt, sightings: timeline }, null, 2)}\n`,
+    );
+  }
+  if (wantReports) {
+    const accuracyPath = inputs.accuracyPath ?? join(projectRoot, 'docs', 'accuracy.md');
+    const accuracy = existsSync(accuracyPath) ? await readFile(accuracyPath, 'utf8') : null;
+    const data: ReportData = {
+      caseId: inputs.caseId ?? null,
+      examiner: inputs.examiner ?? null,
+      createdAt,
+      toolVersion: inputs.toolVersion,
+      gitCommit: inputs.gitCommit,
+      query: inputs.doc.query,
+      resultsFile: inputs.resultsFile ?? null,
+      models: inputs.models,
+      settings: flattenSettings(inputs.settings),
+      timeline,
+      images,
+      sources: sourceList,
+      accuracy,
+      problems,
+    };
+    if (formats.has('html')) await write('report.html', renderHtml(data));
+    if (formats.has('pdf')) await write('report.pdf', await renderPdf(data));
+  }
+
+  const found = await hashTree(out);
+  const manifest = buildManifest({
+    createdAt,
+    caseId: inputs.caseId ?? null,
+    examiner: inputs.examiner ?? null,
+    toolVersion: inputs.toolVersion,
+    gitCommit: inputs.gitCommit,
+    query: inputs.doc.query,
+    resultsFile: inputs.resultsFile ?? null,
+    results: inputs.doc.results.length,
+    models: inputs.models,
+    settings: inputs.settings,
+    sources: sourceList,
+    problems,
+    files: [...found].map(([path, f]) => ({ path, ...f })),
+  });
+  const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+  await write('manifest.json', manifestText);
+  const manifestSha256 = sha256Buffer(manifestText);
+
+  // The store's log gets the export (with the manifest's hash); the bundle gets the chain up to it.
+  const entry = await inputs.audit.append('export', {
+    out,
+    caseId: inputs.caseId ?? null,
+    examiner: inputs.examiner ?? null,
+    manifestSha256,
+    results: inputs.doc.results.length,
+    files: manifest.files.length,
+    sources: sourceList.map((s) => ({
+      path: s.path,
+      sha256AtIndex: s.sha256AtIndex,
+      sha256AtExport: s.sha256AtExport,
+      status: s.status,
+    })),
+  });
+  const chain = (await inputs.audit.entries()).filter((x) => x.seq <= entry.seq);
+  await write('audit.log', chain.map((x) => `${JSON.stringify(x)}\n`).join(''));
+
+  return {
+    out,
+    altered: manifest.altered,
+    files: [...manifest.files.map((f) => f.path), 'manifest.json', 'audit.log'].sort(),
+    problems,
+    manifestSha256,
+    timeline,
+  };
+}

@@ -1,0 +1,103 @@
+import type { SearchDocument } from '../core/types.js';
+import type { ModelRecord, SourceCheck } from './report-data.js';
+
+export const BUNDLE_FORMAT = 'sightline-bundle/1';
+/** Files of a bundle that the manifest cannot list: itself, and the log that hashes it. */
+export const UNLISTED = ['manifest.json', 'audit.log'] as const;
+
+export interface ManifestFile {
+  /** Relative to the bundle, '/' separated. */
+  path: string;
+  sha256: string;
+  size: number;
+}
+
+export interface ManifestSource {
+  path: string;
+  cameras: string[];
+  sha256AtIndex: string;
+  sha256AtExport: string | null;
+  sizeAtIndex: number | null;
+  sizeAtExport: number | null;
+  status: SourceCheck['status'];
+}
+
+export interface Manifest {
+  format: typeof BUNDLE_FORMAT;
+  createdAt: string;
+  caseId: string | null;
+  examiner: string | null;
+  tool: { name: 'sightline'; version: string; gitCommit: string | null };
+  query: SearchDocument['query'];
+  resultsFile: { path: string; sha256: string } | null;
+  results: number;
+  models: ModelRecord[];
+  settings: Record<string, unknown>;
+  sources: ManifestSource[];
+  /** Paths of sources that are not as they were when indexed (changed or missing). */
+  altered: string[];
+  problems: string[];
+  files: ManifestFile[];
+}
+
+export type ManifestInput = Omit<Manifest, 'format' | 'tool' | 'altered' | 'files' | 'sources'> & {
+  toolVersion: string;
+  gitCommit: string | null;
+  sources: SourceCheck[];
+  files: ManifestFile[];
+};
+
+export function buildManifest(m: ManifestInput): Manifest {
+  const files = [...m.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of files) {
+    if ((UNLISTED as readonly string[]).includes(f.path)) throw new Error(`manifest cannot list ${f.path}`);
+  }
+  return {
+    format: BUNDLE_FORMAT,
+    createdAt: m.createdAt,
+    caseId: m.caseId,
+    examiner: m.examiner,
+    tool: { name: 'sightline', version: m.toolVersion, gitCommit: m.gitCommit },
+    query: m.query,
+    resultsFile: m.resultsFile,
+    results: m.results,
+    models: m.models,
+    settings: m.settings,
+    sources: m.sources.map((s) => ({ ...s })),
+    altered: m.sources.filter((s) => s.status !== 'intact').map((s) => s.path),
+    problems: m.problems,
+    files,
+  };
+}
+
+export interface FileFailure {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Compares what the manifest lists with what is on disk (path → hash and size). Every listed
+ * file must be there unchanged, and nothing else may be there but the unlisted two.
+ */
+export function checkFiles(
+  listed: readonly ManifestFile[],
+  found: ReadonlyMap<string, { sha256: string; size: number }>,
+): FileFailure[] {
+  const failures: FileFailure[] = [];
+  const names = new Set<string>();
+  for (const f of listed) {
+    names.add(f.path);
+    const got = found.get(f.path);
+    if (!got) failures.push({ file: f.path, reason: 'missing' });
+    else if (got.size !== f.size)
+      failures.push({ file: f.path, reason: `size ${got.size}, manifest says ${f.size}` });
+    else if (got.sha256 !== f.sha256)
+      failures.push({ file: f.path, reason: 'SHA-256 differs from manifest' });
+  }
+  for (const path of [...found.keys()].sort()) {
+    if (!names.has(path) && !(UNLISTED as readonly string[]).includes(path)) {
+      failures.push({ file: path, reason: 'extra file, not in manifest' });
+    }
+  }
+  return failures;
+}

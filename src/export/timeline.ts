@@ -1,0 +1,189 @@
+import { csvRow } from '../core/escape.js';
+import type { Box, SearchDocument, SearchResult } from '../core/types.js';
+
+export type SourceStatus = 'intact' | 'altered' | 'missing';
+
+export interface EvidenceFiles {
+  clean: string;
+  annotated: string;
+  crop: string;
+}
+
+/** One sighting as the bundle presents it. */
+export interface TimelineEntry {
+  /** 1-based position in the timeline (wall-clock order). */
+  n: number;
+  /** Position of this result in results.json (0-based; results are best first). */
+  rank: number;
+  kind: SearchResult['kind'];
+  camera: string;
+  pattern: string | null;
+  text: string | null;
+  trackId: string | null;
+  sourcePath: string;
+  sourceSha256: string;
+  sourceStatus: SourceStatus;
+  startOffset: number;
+  endOffset: number;
+  startTime: string | null;
+  endTime: string | null;
+  score: number;
+  threshold: number | null;
+  evidenceOffset: number;
+  evidencePts: number | null;
+  evidenceFrame: number | null;
+  box: Box;
+  files: EvidenceFiles | null;
+  /** Why there are no evidence frames, when there are none. */
+  frameError: string | null;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * The threshold a result was judged against: the one the search recorded in its query, else
+ * the store's setting for that kind (`<kind>.threshold`, `{<kind>: {threshold}}`,
+ * `<kind>Threshold`), else a plain `threshold`.
+ */
+export function thresholdFor(
+  kind: SearchResult['kind'],
+  query: SearchDocument['query'],
+  settings: Record<string, unknown>,
+): number | null {
+  const nested = settings[kind];
+  return (
+    num(query.threshold) ??
+    num(settings[`${kind}.threshold`]) ??
+    (typeof nested === 'object' && nested !== null
+      ? num((nested as Record<string, unknown>).threshold)
+      : null) ??
+    num(settings[`${kind}Threshold`]) ??
+    num(settings.threshold)
+  );
+}
+
+/**
+ * Wall-clock order; sightings with an unknown time come after, in offset order (offsets of
+ * different sources are not comparable in time, so they are grouped by camera first).
+ */
+export function compareSightings(a: SearchResult, b: SearchResult): number {
+  const ta = a.startTime ? Date.parse(a.startTime) : NaN;
+  const tb = b.startTime ? Date.parse(b.startTime) : NaN;
+  const ka = Number.isFinite(ta);
+  const kb = Number.isFinite(tb);
+  if (ka && kb && ta !== tb) return ta - tb;
+  if (ka !== kb) return ka ? -1 : 1;
+  if (!ka && a.camera !== b.camera) return a.camera < b.camera ? -1 : 1;
+  return a.startOffset - b.startOffset || a.camera.localeCompare(b.camera);
+}
+
+export function buildTimeline(
+  doc: SearchDocument,
+  settings: Record<string, unknown>,
+  statusOf: (r: SearchResult) => SourceStatus,
+): TimelineEntry[] {
+  const ranked = doc.results.map((r, rank) => ({ r, rank }));
+  ranked.sort((x, y) => compareSightings(x.r, y.r) || x.rank - y.rank);
+  return ranked.map(({ r, rank }, i) => ({
+    n: i + 1,
+    rank,
+    kind: r.kind,
+    camera: r.camera,
+    pattern: r.pattern ?? null,
+    text: r.text ?? null,
+    trackId: r.trackId ?? null,
+    sourcePath: r.source.path,
+    sourceSha256: r.source.sha256,
+    sourceStatus: statusOf(r),
+    startOffset: r.startOffset,
+    endOffset: r.endOffset,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    score: r.score,
+    threshold: thresholdFor(r.kind, doc.query, settings),
+    evidenceOffset: r.evidence.offset,
+    evidencePts: r.evidence.pts ?? null,
+    evidenceFrame: r.evidence.frame ?? null,
+    box: r.evidence.box,
+    files: null,
+    frameError: null,
+  }));
+}
+
+export const CSV_COLUMNS = [
+  'n',
+  'rank',
+  'kind',
+  'camera',
+  'start_time',
+  'end_time',
+  'start_offset_s',
+  'end_offset_s',
+  'score',
+  'threshold',
+  'pattern',
+  'text',
+  'evidence_offset_s',
+  'evidence_pts_s',
+  'box_x',
+  'box_y',
+  'box_w',
+  'box_h',
+  'source_path',
+  'source_sha256',
+  'source_status',
+  'clean_frame',
+  'annotated_frame',
+  'crop',
+] as const;
+
+/** timeline.csv: RFC 4180, CRLF, formula-neutralised cells, UTF-8 BOM so spreadsheets read UTF-8. */
+export function timelineCsv(entries: readonly TimelineEntry[]): string {
+  let out = '\uFEFF' + csvRow([...CSV_COLUMNS]);
+  for (const e of entries) {
+    out += csvRow([
+      e.n,
+      e.rank + 1,
+      e.kind,
+      e.camera,
+      e.startTime,
+      e.endTime,
+      e.startOffset,
+      e.endOffset,
+      e.score,
+      e.threshold,
+      e.pattern,
+      e.text,
+      e.evidenceOffset,
+      e.evidencePts,
+      ...e.box,
+      e.sourcePath,
+      e.sourceSha256,
+      e.sourceStatus,
+      e.files?.clean,
+      e.files?.annotated,
+      e.files?.crop,
+    ]);
+  }
+  return out;
+}
+
+/** Human time range of a sighting: wall clock when known, else offsets in the source. */
+export function timeRange(
+  e: Pick<TimelineEntry, 'startTime' | 'endTime' | 'startOffset' | 'endOffset'>,
+): string {
+  if (e.startTime) return `${e.startTime} – ${e.endTime ?? '?'}`;
+  return `+${e.startOffset.toFixed(3)} s – +${e.endOffset.toFixed(3)} s (wall-clock time unknown)`;
+}
+
+/** Wall-clock time of the evidence frame, when the sighting's start time is known. */
+export function evidenceTime(
+  e: Pick<TimelineEntry, 'startTime' | 'startOffset' | 'evidenceOffset'>,
+): string | null {
+  if (!e.startTime) return null;
+  const t = Date.parse(e.startTime);
+  if (!Number.isFinite(t)) return null;
+  return new Date(t + Math.round((e.evidenceOffset - e.startOffset) * 1000)).toISOString();
+}
