@@ -1,0 +1,43 @@
+/**
+ * A face recogniser turns aligned face crops into embedding vectors. The analyzer finds and aligns
+ * faces; the recogniser only embeds, so another model can be swapped in and measured
+ * (scripts/eval-faces.ts --recognizer …).
+ */
+import type { Tensor3D } from '@tensorflow/tfjs';
+import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceRuntime } from './runtime.js';
+
+export interface FaceRecognizer {
+  /** Stable id stored with every vector: vectors of different models never compare. */
+  readonly modelId: string;
+  readonly dimensions: number;
+  /**
+   * Embeds aligned face crops (RGB 0..255, any size: each recogniser resizes to its own input).
+   * One vector per crop, in order; not necessarily normalised (the caller normalises).
+   */
+  embed(crops: Tensor3D[]): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+type FaceApiNetInput = Parameters<
+  FaceApiModule['FaceRecognitionNet']['prototype']['computeFaceDescriptor']
+>[0];
+
+/** face-api's 128-d ResNet-34-like descriptor (dlib-trained), the default. */
+export async function createFaceApiRecognizer(rt?: FaceRuntime): Promise<FaceRecognizer> {
+  const { faceapi, tf } = rt ?? (await getFaceRuntime());
+  const net = new faceapi.FaceRecognitionNet();
+  net.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_recognition') as never);
+  return {
+    modelId: 'face-api/face_recognition',
+    dimensions: 128,
+    async embed(crops) {
+      if (crops.length === 0) return [];
+      // an array input is one batch: one forward pass for all faces of the frame
+      const out = await net.computeFaceDescriptor(crops as unknown as FaceApiNetInput);
+      return Array.isArray(out) ? out : [out];
+    },
+    dispose() {
+      net.dispose();
+    },
+  };
+}
