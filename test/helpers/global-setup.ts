@@ -1,2 +1,6 @@
-// Replaced by the fixture generator's setup: builds test footage once before all test files.
-export default async function setup(): Promise<void> {}
+import { ensureFixtures } from './fixtures.js';
+
+// Builds the test footage once (or finds it cached) before any test file runs.
+export default async function setup(): Promise<void> {
+  await ensureFixtures();
+}
