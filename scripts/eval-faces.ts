@@ -1,0 +1,231 @@
+/**
+ * Face accuracy evaluation: verification pairs from /work/shared/data/faces (or SIGHTLINE_FACE_DATA)
+ * and small-face detection recall on a composed 1080p frame. Prints tables, writes
+ * eval-out/faces.json. The photos are licensed for internal testing only: read in place, never copied.
+ *
+ *   npx tsx scripts/eval-faces.ts [--recognizer face-api] [--skip-recall] [--skip-pairs]
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { iou } from '../src/core/geometry.js';
+import type { FaceDetection } from '../src/core/types.js';
+import { cosine } from '../src/core/vector.js';
+import { createFaceAnalyzer, DEFAULT_FACE_THRESHOLD, type FaceAnalyzer } from '../src/ml/face/index.js';
+import { composeFaceFrame, demoSample, type FaceSource } from '../src/ml/face/synthetic.js';
+
+const DATA = process.env.SIGHTLINE_FACE_DATA ?? '/work/shared/data/faces';
+const args = new Set(process.argv.slice(2));
+
+interface Pair {
+  set: string;
+  a: string;
+  b: string;
+  same: boolean;
+}
+
+function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
+  for (const ch of line) {
+    if (ch === '"') q = !q;
+    else if (ch === ',' && !q) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function readPairs(): Pair[] {
+  const pairs: Pair[] = [];
+  for (const set of readdirSync(DATA).sort()) {
+    const file = join(DATA, set, 'pairs.csv');
+    if (!existsSync(file)) continue;
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter(Boolean).slice(1);
+    for (const l of lines) {
+      const [a, b, same] = parseCsvLine(l);
+      if (a && b) pairs.push({ set, a: join(DATA, set, a), b: join(DATA, set, b), same: same === '1' });
+    }
+  }
+  return pairs;
+}
+
+export interface Roc {
+  far: number;
+  tar: number;
+  threshold: number;
+}
+
+/** TAR at the lowest threshold whose FAR is <= target (thresholds are the observed scores). */
+function tarAtFar(genuine: number[], impostor: number[], target: number): Roc {
+  const imp = [...impostor].sort((x, y) => y - x);
+  // threshold just above the k-th highest impostor score, k = floor(target * n)
+  const k = Math.floor(target * imp.length);
+  const threshold = k < imp.length ? (imp[k] as number) + 1e-6 : -1;
+  const far = impostor.filter((s) => s >= threshold).length / impostor.length;
+  const tar = genuine.filter((s) => s >= threshold).length / genuine.length;
+  return { far, tar, threshold };
+}
+
+function eer(genuine: number[], impostor: number[]): { eer: number; threshold: number } {
+  const cands = [...new Set([...genuine, ...impostor])].sort((x, y) => x - y);
+  let best = { eer: 1, threshold: 0, gap: Infinity };
+  for (const t of cands) {
+    const frr = genuine.filter((s) => s < t).length / genuine.length;
+    const far = impostor.filter((s) => s >= t).length / impostor.length;
+    if (Math.abs(frr - far) < best.gap)
+      best = { eer: (frr + far) / 2, threshold: t, gap: Math.abs(frr - far) };
+  }
+  return { eer: best.eer, threshold: best.threshold };
+}
+
+function largest(faces: FaceDetection[]): FaceDetection | undefined {
+  return [...faces].sort((x, y) => y.box[2] * y.box[3] - x.box[2] * x.box[3])[0];
+}
+
+async function evalPairs(analyzer: FaceAnalyzer): Promise<unknown> {
+  const pairs = readPairs();
+  const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const desc = new Map<string, Float32Array | null>();
+  const ms: number[] = [];
+  let n = 0;
+  for (const f of files) {
+    const t0 = performance.now();
+    const face = largest(await analyzer.analyzeImage(readFileSync(f)));
+    ms.push(performance.now() - t0);
+    desc.set(f, face?.descriptor ?? null);
+    if (++n % 20 === 0) process.stderr.write(`  ${n}/${files.length} photos\n`);
+  }
+  const noFace = files.filter((f) => desc.get(f) === null).map((f) => f.slice(DATA.length + 1));
+  const genuine: number[] = [];
+  const impostor: number[] = [];
+  let skipped = 0;
+  for (const p of pairs) {
+    const a = desc.get(p.a);
+    const b = desc.get(p.b);
+    if (!a || !b) {
+      skipped++;
+      continue;
+    }
+    (p.same ? genuine : impostor).push(cosine(a, b));
+  }
+  const r2 = tarAtFar(genuine, impostor, 1e-2);
+  const r3 = tarAtFar(genuine, impostor, 1e-3);
+  const e = eer(genuine, impostor);
+  const atDefault = {
+    threshold: DEFAULT_FACE_THRESHOLD,
+    far: impostor.filter((s) => s >= DEFAULT_FACE_THRESHOLD).length / impostor.length,
+    tar: genuine.filter((s) => s >= DEFAULT_FACE_THRESHOLD).length / genuine.length,
+  };
+  const q = (arr: number[], p: number): number => {
+    const s = [...arr].sort((x, y) => x - y);
+    return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+  };
+  console.log(`\nVerification (${analyzer.modelId}, backend ${analyzer.backend})`);
+  console.log(
+    `photos ${files.length}, no face found in ${noFace.length}; pairs ${genuine.length} genuine + ${impostor.length} impostor scored, ${skipped} skipped`,
+  );
+  console.table([
+    { point: 'FAR<=1e-2', ...fmt(r2) },
+    { point: 'FAR<=1e-3', ...fmt(r3) },
+    { point: 'EER', far: e.eer.toFixed(4), tar: (1 - e.eer).toFixed(4), threshold: e.threshold.toFixed(4) },
+    { point: 'DEFAULT', ...fmt(atDefault) },
+  ]);
+  console.log(
+    `genuine cosine p5/p50 ${q(genuine, 0.05).toFixed(3)}/${q(genuine, 0.5).toFixed(3)}; impostor p50/p99/max ${q(impostor, 0.5).toFixed(3)}/${q(impostor, 0.99).toFixed(3)}/${Math.max(...impostor).toFixed(3)}`,
+  );
+  console.log(`analyzeImage: median ${q(ms, 0.5).toFixed(0)} ms per photo`);
+  return {
+    modelId: analyzer.modelId,
+    backend: analyzer.backend,
+    photos: files.length,
+    noFace,
+    genuine: genuine.length,
+    impostor: impostor.length,
+    skipped,
+    tarAtFar1e2: r2,
+    tarAtFar1e3: r3,
+    eer: e,
+    atDefault,
+    genuineQuantiles: { p5: q(genuine, 0.05), p50: q(genuine, 0.5) },
+    impostorQuantiles: { p50: q(impostor, 0.5), p99: q(impostor, 0.99), max: Math.max(...impostor) },
+    msPerPhotoMedian: q(ms, 0.5),
+  };
+}
+
+function fmt(r: { far: number; tar: number; threshold: number }): Record<string, string> {
+  return { far: r.far.toFixed(4), tar: r.tar.toFixed(4), threshold: r.threshold.toFixed(4) };
+}
+
+async function faceSources(analyzer: FaceAnalyzer): Promise<FaceSource[]> {
+  const out: FaceSource[] = [];
+  for (const n of [1, 2, 3, 5, 6]) {
+    const image = readFileSync(demoSample(n));
+    for (const f of await analyzer.analyzeImage(image)) if (f.score > 0.9) out.push({ image, box: f.box });
+  }
+  return out;
+}
+
+async function evalRecall(
+  analyzer: FaceAnalyzer,
+  noTiles: FaceAnalyzer,
+  tiles512: FaceAnalyzer,
+): Promise<unknown> {
+  const sources = await faceSources(analyzer);
+  const sizes = [24, 32, 40, 48, 64, 80, 96, 128];
+  const perSize = 4;
+  const layout = sizes.flatMap((s) => Array.from({ length: perSize }, () => s));
+  const { frame, truth } = await composeFaceFrame(sources, layout, {
+    background: readFileSync(demoSample(4)),
+  });
+  const rows: Array<Record<string, string | number>> = [];
+  const result: Record<string, unknown> = {};
+  for (const [name, a] of [
+    ['tiled 640/160 (default)', analyzer],
+    ['tiled 512/128', tiles512],
+    ['whole-frame', noTiles],
+  ] as const) {
+    const t0 = performance.now();
+    const faces = await a.analyzeFrame(frame);
+    const ms = performance.now() - t0;
+    const timings = { ...a.lastTimings };
+    const hit = truth.map((t) => faces.some((f) => iou(f.box, t.box) >= 0.3));
+    const falsePos = faces.filter((f) => !truth.some((t) => iou(f.box, t.box) >= 0.3)).length;
+    const bySize: Record<number, number> = {};
+    for (const s of sizes) {
+      const idx = truth.map((t, i) => (t.size === s ? i : -1)).filter((i) => i >= 0);
+      bySize[s] = idx.filter((i) => hit[i]).length / idx.length;
+    }
+    rows.push({
+      mode: name,
+      ...Object.fromEntries(sizes.map((s) => [`${s}px`, bySize[s]!.toFixed(2)])),
+      falsePos,
+      ms: Math.round(ms),
+    });
+    result[name] = { bySize, falsePositives: falsePos, ms, timings };
+  }
+  console.log(`\nDetection recall by face height, composed 1920x1080 frame, ${perSize} faces per size`);
+  console.table(rows);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const analyzer = await createFaceAnalyzer();
+  const out: Record<string, unknown> = { date: new Date().toISOString(), threshold: DEFAULT_FACE_THRESHOLD };
+  if (!args.has('--skip-pairs')) out.verification = await evalPairs(analyzer);
+  if (!args.has('--skip-recall')) {
+    const noTiles = await createFaceAnalyzer({ tiling: { mode: 'off' } });
+    const tiles512 = await createFaceAnalyzer({ tiling: { tileSize: 512, overlap: 128 } });
+    out.recall = await evalRecall(analyzer, noTiles, tiles512);
+    noTiles.dispose();
+    tiles512.dispose();
+  }
+  analyzer.dispose();
+  mkdirSync('eval-out', { recursive: true });
+  writeFileSync('eval-out/faces.json', JSON.stringify(out, null, 2));
+  console.log('\nwrote eval-out/faces.json');
+}
+
+await main();
