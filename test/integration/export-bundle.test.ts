@@ -13,6 +13,7 @@ import { InputError, PartialFailure } from '../../src/errors.js';
 import { type ExportInputs, type SourceRecord, exportBundle } from '../../src/export/bundle.js';
 import { verifyBundle } from '../../src/export/verify.js';
 import { AuditLog } from '../../src/infra/audit-log.js';
+import { extractFramePng } from '../../src/infra/evidence-frame.js';
 import { resolveFfmpeg } from '../../src/infra/ffmpeg-path.js';
 import { sha256File } from '../../src/infra/hash.js';
 
@@ -191,6 +192,22 @@ describe('exportBundle', () => {
     }
     const crop = await sharp(join(bundle, 'evidence', '01-cam-01-0.520-crop.png')).metadata();
     expect([crop.width, crop.height]).toEqual([85, 85]); // 60×60 box, 25 % margin, clamped at the top-left
+  });
+
+  it('applies rotation metadata as the index does (boxes are in the rotated frame)', async () => {
+    // Rotation is set by remuxing: an encoding ffmpeg drops the tag.
+    const rotated = join(dir, 'rotated.mp4');
+    ffmpeg(['-i', clip, '-c', 'copy', '-copyts', '-metadata:s:v:0', 'rotate=90', rotated]);
+    const all = ffmpeg(['-i', rotated, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', '0', 'pipe:1']);
+    const png = await extractFramePng({
+      path: rotated,
+      pts: FIRST_PTS + 7 / FPS,
+      firstPts: FIRST_PTS,
+      fps: FPS,
+    });
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([H, W]);
+    expect(data.equals(all.subarray(7 * W * H * 3, 8 * W * H * 3))).toBe(true);
   });
 
   it('puts case, examiner, camera and limitations into the PDF', async () => {
