@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/infra/**'],
+    ignores: ['src/infra/**', 'src/version.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

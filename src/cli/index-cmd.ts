@@ -1,0 +1,144 @@
+import { type Command, Option } from 'commander';
+import { basename } from 'node:path';
+import { parseStartOption } from '../core/time.js';
+import { parseIndexSettings } from '../config/settings.js';
+import { PartialFailure, UsageError } from '../errors.js';
+import { indexProgress, progressWanted, type IndexProgress } from '../infra/progress.js';
+import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
+import { runIndex, type IndexEvent } from '../pipeline/index-run.js';
+import { storeOption, storePath } from './common.js';
+import { c, formatDuration, printJsonLine, safeText } from './output.js';
+
+interface IndexOpts {
+  store: string;
+  camera?: string;
+  start?: string;
+  json?: boolean;
+  fps: string;
+  maxWidth: string;
+  faces: boolean;
+  plates: boolean;
+}
+
+export function registerIndex(program: Command): void {
+  program
+    .command('index')
+    .description('index video files or folders (recursive): every face and plate, with camera and time')
+    .argument('<path...>', 'video files or folders')
+    .addOption(storeOption())
+    .addOption(
+      new Option('--camera <id>', 'camera id for every file given (default: from folder or file name)'),
+    )
+    .addOption(
+      new Option(
+        '--start <iso8601>',
+        "wall-clock time of the first frame, where the file's metadata and name hold none",
+      ),
+    )
+    .addOption(new Option('--json', 'NDJSON events on stdout, one object a line'))
+    .addOption(new Option('--fps <n>', 'frames a second analysed').env('SIGHTLINE_FPS').default('2'))
+    .addOption(new Option('--max-width <px>', 'analyse frames scaled down to this width').default('1920'))
+    .addOption(new Option('--no-faces', 'skip face detection'))
+    .addOption(new Option('--no-plates', 'skip plate reading'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sightline index footage/                       every video under footage/, camera = folder name
+  sightline index cam3.mp4 --camera gate --start 2023-08-01T11:00:00Z
+  sightline index footage/ --json > index.ndjson  events for scripts`,
+    )
+    .action(async (paths: string[], opts: IndexOpts) => {
+      await indexAction(paths, opts);
+    });
+}
+
+async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
+  let start: string | undefined;
+  if (opts.start !== undefined) {
+    start = parseStartOption(opts.start) ?? undefined;
+    if (!start)
+      throw new UsageError(
+        `--start ${opts.start} is not a date-time: use ISO 8601, e.g. 2023-08-01T11:00:00Z`,
+      );
+  }
+  const fps = Number(opts.fps);
+  const maxWidth = Number(opts.maxWidth);
+  if (!Number.isFinite(fps)) throw new UsageError(`--fps ${opts.fps} is not a number: e.g. --fps 2`);
+  if (!Number.isInteger(maxWidth))
+    throw new UsageError(`--max-width ${opts.maxWidth} is not a whole number of pixels`);
+  const settings = parseIndexSettings({
+    sampling: { fps, maxWidth },
+    faces: { enabled: opts.faces },
+    plates: { enabled: opts.plates },
+  });
+  const json = Boolean(opts.json);
+  const bars = progressWanted(json);
+  let progress: IndexProgress | undefined;
+  const human = (line: string): void => {
+    if (!json) process.stderr.write(line + '\n');
+  };
+
+  const onEvent = (e: IndexEvent): void => {
+    if (json) printJsonLine({ ...e, time: new Date().toISOString() });
+    switch (e.type) {
+      case 'run-start':
+        for (const p of e.recovered)
+          human(c.yellow(`recovered: ${safeText(p)} was left half-indexed; redoing it`));
+        if (bars && e.files > 0) progress = indexProgress(e.files);
+        break;
+      case 'file-start':
+        progress?.startFile(basename(e.path), e.duration);
+        if (!bars)
+          human(
+            `indexing ${safeText(e.path)} (camera ${safeText(e.camera)}, ${formatDuration(e.duration)}, time from ${e.startTimeSource})`,
+          );
+        break;
+      case 'progress':
+        progress?.update(e.offset, e.frames);
+        break;
+      case 'file-done':
+        progress?.endFile();
+        if (!bars)
+          human(
+            `  done: ${e.frames} frames, ${e.faces} faces in ${e.faceTracks} tracks, ${e.plates} plate readings in ${e.plateTracks} tracks (${e.seconds.toFixed(1)} s)`,
+          );
+        break;
+      case 'file-skipped':
+        progress?.endFile();
+        human(c.dim(`skipped ${safeText(e.path)}: ${e.reason}`));
+        break;
+      case 'file-failed':
+        human(c.red(`failed ${safeText(e.path)}: ${safeText(e.reason)}`));
+        break;
+      case 'summary':
+        progress?.stop();
+        break;
+    }
+  };
+
+  const summary = await runIndex({
+    paths,
+    storeDir: storePath(opts.store),
+    camera: opts.camera,
+    start,
+    settings,
+    stages: () => buildStages(settings),
+    pipelineVersion: pipelineVersion(settings),
+    onEvent,
+  });
+  if (!json) {
+    process.stdout.write(
+      `${summary.indexed} indexed, ${summary.skipped} skipped, ${summary.failed.length} failed\n`,
+    );
+    if (summary.failed.length > 0) {
+      process.stdout.write(c.red('Failed:\n'));
+      for (const f of summary.failed) process.stdout.write(`  ${safeText(f.path)}: ${safeText(f.reason)}\n`);
+    }
+  }
+  if (summary.failed.length > 0) {
+    throw new PartialFailure(
+      `${summary.failed.length} of ${summary.indexed + summary.skipped + summary.failed.length} inputs failed`,
+    );
+  }
+}

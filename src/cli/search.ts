@@ -1,0 +1,310 @@
+import { type Command, Option } from 'commander';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { normalisePattern } from '../core/plate.js';
+import type { SearchDocument, SearchResult } from '../core/types.js';
+import { errorMessage, InputError, PartialFailure, UsageError } from '../errors.js';
+import { AuditLog } from '../infra/audit-log.js';
+import { sha256Buffer } from '../infra/hash.js';
+import { createFaceAnalyzer, DEFAULT_FACE_THRESHOLD, type FaceAnalyzer } from '../ml/face/index.js';
+import { fuseQuery, pickFace, searchFaces } from '../search/faces.js';
+import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plates.js';
+import { Store } from '../store/store.js';
+import { validatePattern } from '../track/plates.js';
+import { storeOption, storePath } from './common.js';
+import { c, safeText, table } from './output.js';
+
+interface CommonOpts {
+  store: string;
+  limit: string;
+  json?: boolean;
+}
+
+/** Photos larger than this are refused before decoding: a decompression bomb must not take the machine. */
+export const MAX_PHOTO_BYTES = 64 * 1024 * 1024;
+const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|bmp|gif|avif|heic)$/i;
+
+function parseLimit(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--limit ${v} is not a positive whole number: e.g. --limit 20`);
+  return n;
+}
+
+export function registerSearch(program: Command): void {
+  const search = program.command('search').description('find a person by photo, or a vehicle by plate');
+
+  search
+    .command('face')
+    .description('find every sighting of a person, from one or more photos of them')
+    .argument('[photo...]', 'photos of the same person (fused into one query)')
+    .addOption(new Option('--watchlist <dir>', 'instead of photos: one sub-folder of photos per person'))
+    .addOption(storeOption())
+    .addOption(new Option('--limit <n>', 'most sightings (per person with --watchlist)').default('50'))
+    .addOption(
+      new Option('--threshold <x>', 'cosine similarity a sighting must reach').default(
+        String(DEFAULT_FACE_THRESHOLD),
+      ),
+    )
+    .addOption(new Option('--face <n>', 'use the n-th largest face of each photo').default('1'))
+    .addOption(new Option('--json', 'one JSON document on stdout (input for `sightline export`)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sightline search face suspect.jpg suspect2.jpg --json > results.json
+  sightline search face --watchlist offenders/ --threshold 0.6`,
+    )
+    .action(
+      async (
+        photos: string[],
+        opts: CommonOpts & { watchlist?: string; threshold: string; face: string },
+      ) => {
+        await faceAction(photos, opts);
+      },
+    );
+
+  search
+    .command('plate')
+    .description("find vehicles by full or partial plate: '?' one character, '*' any run")
+    .argument('[pattern...]', 'plate patterns, e.g. LE21ABC, LE2*, ?E21A?C')
+    .addOption(new Option('--watchlist <file>', "instead of patterns: one pattern a line, optional ',label'"))
+    .addOption(new Option('--exact', 'no OCR tolerance'))
+    .addOption(storeOption())
+    .addOption(new Option('--limit <n>', 'most sightings per pattern').default('50'))
+    .addOption(new Option('--json', 'one JSON document on stdout (input for `sightline export`)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sightline search plate LE21ABC
+  sightline search plate 'LE*' --json > results.json
+  sightline search plate --watchlist wanted.txt`,
+    )
+    .action(async (patterns: string[], opts: CommonOpts & { watchlist?: string; exact?: boolean }) => {
+      await plateAction(patterns, opts);
+    });
+}
+
+async function readPhoto(path: string): Promise<Buffer> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new InputError(`photo ${path} does not exist: check the path`);
+  }
+  if (!st.isFile()) throw new InputError(`photo ${path} is not a file`);
+  if (st.size === 0) throw new InputError(`photo ${path} is empty`);
+  if (st.size > MAX_PHOTO_BYTES) throw new InputError(`photo ${path} is over 64 MB: use a smaller copy`);
+  return readFile(path);
+}
+
+interface PhotoFace {
+  path: string;
+  sha256: string;
+  descriptor: Float32Array;
+  faces: number;
+}
+
+async function facesOfPhoto(analyzer: FaceAnalyzer, path: string, n: number): Promise<PhotoFace> {
+  const buf = await readPhoto(path);
+  let faces;
+  try {
+    faces = await analyzer.analyzeImage(buf);
+  } catch (e) {
+    throw new InputError(`photo ${path} cannot be read as an image (${errorMessage(e)}): use a JPEG or PNG`);
+  }
+  const face = pickFace(faces, n);
+  if (!face) {
+    throw new InputError(
+      faces.length === 0
+        ? `no face found in ${path}: use a photo where the face is visible and at least 40 px high`
+        : `${path} has ${faces.length} face(s), --face ${n} asks for more`,
+    );
+  }
+  return { path, sha256: sha256Buffer(buf), descriptor: face.descriptor, faces: faces.length };
+}
+
+async function faceAction(
+  photos: string[],
+  opts: CommonOpts & { watchlist?: string; threshold: string; face: string },
+): Promise<void> {
+  const limit = parseLimit(opts.limit);
+  const threshold = Number(opts.threshold);
+  if (!Number.isFinite(threshold) || threshold < -1 || threshold > 1) {
+    throw new UsageError(
+      `--threshold ${opts.threshold} is not a similarity between -1 and 1: e.g. --threshold 0.55`,
+    );
+  }
+  const faceN = Number(opts.face);
+  if (!Number.isInteger(faceN) || faceN < 1)
+    throw new UsageError(`--face ${opts.face} is not a positive whole number`);
+  if (opts.watchlist && photos.length > 0) throw new UsageError('give photos or --watchlist, not both');
+  if (!opts.watchlist && photos.length === 0)
+    throw new UsageError('give at least one photo, or --watchlist <dir>');
+
+  // People to look for: one person from the photos, or one per watchlist sub-folder.
+  const people: Array<{ label?: string; photos: string[] }> = [];
+  if (opts.watchlist) {
+    const dir = resolve(opts.watchlist);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      throw new InputError(
+        `watchlist ${opts.watchlist} is not a readable folder: give a folder with one sub-folder per person`,
+      );
+    }
+    for (const e of entries
+      .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
+      .sort((a, b) => a.name.localeCompare(b.name))) {
+      const files = (await readdir(join(dir, e.name))).filter((f) => PHOTO_EXT.test(f)).sort();
+      people.push({ label: e.name, photos: files.map((f) => join(dir, e.name, f)) });
+    }
+    if (people.length === 0) throw new InputError(`watchlist ${opts.watchlist} has no sub-folders of photos`);
+  } else {
+    people.push({ photos });
+  }
+
+  const store = await Store.open(storePath(opts.store), { create: false });
+  const analyzer = await createFaceAnalyzer();
+  const problems: string[] = [];
+  const results: SearchResult[] = [];
+  const queryPhotos: Array<{ path: string; sha256: string; person?: string }> = [];
+  try {
+    for (const person of people) {
+      const used: PhotoFace[] = [];
+      for (const p of person.photos) {
+        try {
+          used.push(await facesOfPhoto(analyzer, p, faceN));
+        } catch (e) {
+          // One bad photo of a watchlist is reported and skipped; a bad photo given directly stops the search.
+          if (!opts.watchlist) throw e;
+          problems.push(errorMessage(e));
+        }
+      }
+      if (used.length === 0) {
+        problems.push(`watchlist person ${person.label ?? '?'} has no usable photo`);
+        continue;
+      }
+      for (const u of used)
+        queryPhotos.push({
+          path: u.path,
+          sha256: u.sha256,
+          ...(person.label ? { person: person.label } : {}),
+        });
+      const vector = fuseQuery(used.map((u) => u.descriptor));
+      results.push(
+        ...(await searchFaces(
+          store,
+          { vector, ...(person.label ? { label: person.label } : {}) },
+          { threshold, limit },
+        )),
+      );
+    }
+  } finally {
+    analyzer.dispose();
+  }
+  const doc: SearchDocument = {
+    query: {
+      kind: 'face',
+      photos: queryPhotos,
+      ...(opts.watchlist ? { watchlist: resolve(opts.watchlist) } : {}),
+      threshold,
+      limit,
+      model: analyzer.modelId,
+      store: store.dir,
+      time: new Date().toISOString(),
+    },
+    results,
+  };
+  await finish(store, doc, Boolean(opts.json), problems);
+}
+
+async function plateAction(
+  patterns: string[],
+  opts: CommonOpts & { watchlist?: string; exact?: boolean },
+): Promise<void> {
+  const limit = parseLimit(opts.limit);
+  if (opts.watchlist && patterns.length > 0) throw new UsageError('give patterns or --watchlist, not both');
+  let list: PlatePattern[];
+  if (opts.watchlist) {
+    let text: string;
+    try {
+      text = await readFile(opts.watchlist, 'utf8');
+    } catch {
+      throw new InputError(
+        `watchlist ${opts.watchlist} cannot be read: give a text file with one pattern a line`,
+      );
+    }
+    list = parseWatchlist(text);
+    if (list.length === 0) throw new InputError(`watchlist ${opts.watchlist} holds no pattern`);
+  } else {
+    if (patterns.length === 0)
+      throw new UsageError("give at least one plate pattern, e.g. LE21ABC or 'LE2*'");
+    list = patterns.map((pattern) => ({ pattern }));
+  }
+  for (const p of list) validatePattern(p.pattern);
+  const store = await Store.open(storePath(opts.store), { create: false });
+  const results = await searchPlates(store, list, { exact: Boolean(opts.exact), limit });
+  const doc: SearchDocument = {
+    query: {
+      kind: 'plate',
+      patterns: list.map((p) => ({
+        pattern: normalisePattern(p.pattern),
+        ...(p.label ? { label: p.label } : {}),
+      })),
+      ...(opts.watchlist ? { watchlist: resolve(opts.watchlist) } : {}),
+      exact: Boolean(opts.exact),
+      limit,
+      store: store.dir,
+      time: new Date().toISOString(),
+    },
+    results,
+  };
+  await finish(store, doc, Boolean(opts.json), []);
+}
+
+async function finish(store: Store, doc: SearchDocument, json: boolean, problems: string[]): Promise<void> {
+  try {
+    await AuditLog.forStore(store.dir).append('search', {
+      query: doc.query,
+      results: doc.results.length,
+      resultsSha256: sha256Buffer(JSON.stringify(doc.results)),
+    });
+  } finally {
+    store.close();
+  }
+  if (json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else printResults(doc.results);
+  for (const p of problems) process.stderr.write(c.yellow(`warning: ${safeText(p)}\n`));
+  if (problems.length > 0) throw new PartialFailure(`${problems.length} query input(s) could not be used`);
+}
+
+function printResults(results: SearchResult[]): void {
+  if (results.length === 0) {
+    process.stdout.write('no sightings found\n');
+    return;
+  }
+  const rows = results.map((r) => [
+    r.pattern !== undefined ? safeText(r.pattern) : '',
+    safeText(r.camera),
+    r.startTime
+      ? `${r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`
+      : `+${r.startOffset.toFixed(1)}s`,
+    `${(r.endOffset - r.startOffset).toFixed(1)}s`,
+    r.score.toFixed(3),
+    r.text !== undefined ? safeText(r.text) : '',
+    safeText(basename(r.source.path)),
+  ]);
+  const hasPattern = results.some((r) => r.pattern !== undefined);
+  const hasText = results.some((r) => r.text !== undefined);
+  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'plate', 'file'];
+  const keep = headers.map((h) => (h === 'pattern' ? hasPattern : h === 'plate' ? hasText : true));
+  process.stdout.write(
+    table(
+      headers.filter((_, i) => keep[i]),
+      rows.map((r) => r.filter((_, i) => keep[i])),
+    ) + '\n',
+  );
+}

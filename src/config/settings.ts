@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+
+/** Every tunable of indexing, with its default, in one place. Unknown keys are refused. */
+export const IndexSettingsSchema = z
+  .object({
+    sampling: z
+      .object({
+        /** Frames a second analysed (the first frame of each 1/fps of presentation time). */
+        fps: z.number().positive().max(60).default(2),
+        /** Frames wider than this are scaled down before analysis; boxes are still in source pixels. */
+        maxWidth: z.number().int().min(160).max(7680).default(1920),
+      })
+      .strict()
+      .prefault({}),
+    faces: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+    plates: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type IndexSettings = z.infer<typeof IndexSettingsSchema>;
+
+export function parseIndexSettings(input: unknown): IndexSettings {
+  const r = IndexSettingsSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const path = issue?.path.join('.') || '(root)';
+    throw new UsageError(`setting ${path}: ${issue?.message ?? 'invalid'}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,79 @@
+/** Time bases: where a source's wall-clock start comes from, and offsets → wall clock. Pure. */
+
+export interface ParsedStamp {
+  /** ISO 8601, UTC. */
+  iso: string;
+  /** The part of the name it was read from. */
+  match: string;
+}
+
+// Date and time with optional separators, as NVRs write them: 20230801110000, 2023-08-01_11-00-00,
+// 2023-08-01T11:00:00, 2023.08.01 11.00.00, 20230801_110000. Only plausible values are accepted.
+const STAMP =
+  /(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])[T _-]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)(?:[.,](\d{1,3}))?(?!\d)/;
+
+/**
+ * Reads a date-time from a file name. Names carry no zone: the time is taken as UTC and the
+ * investigator can override the whole base with --start.
+ */
+export function parseFileNameTime(name: string): ParsedStamp | null {
+  const m = STAMP.exec(name);
+  if (!m) return null;
+  const [match, y, mo, d, h, mi, s, ms] = m as unknown as string[];
+  const date = new Date(
+    Date.UTC(
+      Number(y),
+      Number(mo) - 1,
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Number((ms ?? '0').padEnd(3, '0')),
+    ),
+  );
+  // Reject rolled-over dates such as 31 February.
+  if (date.getUTCDate() !== Number(d)) return null;
+  return { iso: date.toISOString(), match: match ?? '' };
+}
+
+/**
+ * Container creation times are often junk: zero (1970), or the moment a file was exported rather
+ * than recorded. Only a plausible instant is trusted.
+ */
+export function parseMetadataTime(value: string | null | undefined, now = Date.now()): string | null {
+  if (!value) return null;
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) return null;
+  if (t < Date.UTC(1995, 0, 1) || t > now + 86_400_000) return null;
+  return new Date(t).toISOString();
+}
+
+/** Parses an --start value; accepts ISO 8601 with or without zone (no zone = UTC). */
+export function parseStartOption(value: string): string | null {
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(value.trim());
+  const t = Date.parse(hasZone ? value.trim() : `${value.trim()}Z`);
+  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+}
+
+/** Wall-clock instant of an offset (s from the first frame), or null when the start is unknown. */
+export function wallClock(startIso: string | null, offset: number): string | null {
+  if (!startIso) return null;
+  const t = Date.parse(startIso);
+  if (!Number.isFinite(t)) return null;
+  return new Date(t + Math.round(offset * 1000)).toISOString();
+}
+
+/** Camera id from a file name when no folder names it: the name without extension and time stamp. */
+export function cameraFromFileName(fileName: string): string {
+  const stem = fileName.replace(/\.[^.]+$/, '');
+  const stamp = parseFileNameTime(stem);
+  const rest = (stamp ? stem.replace(stamp.match, '') : stem).replace(/^[-_. ]+|[-_. ]+$/g, '');
+  return sanitizeCamera(rest || stem);
+}
+
+/** Camera ids are shown in reports and used in filters: printable, no path separators, bounded. */
+export function sanitizeCamera(id: string): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = id.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
+  return clean.slice(0, 128) || 'camera';
+}

@@ -1,0 +1,193 @@
+import { basename } from 'node:path';
+import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
+import type { SourceInfo, TimeSource } from '../core/types.js';
+import type { IndexSettings } from '../config/settings.js';
+import { errorMessage, InputError } from '../errors.js';
+import { probe } from '../infra/ffmpeg.js';
+import { sha256File } from '../infra/hash.js';
+import { discover, folderCamera, type Candidate } from '../ingest/discover.js';
+import { WriteLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
+import { processSource, type SourceResult } from './process-source.js';
+import type { Stages } from './stages.js';
+
+export type IndexEvent =
+  | {
+      type: 'run-start';
+      files: number;
+      skippedNonVideo: Array<{ path: string; reason: string }>;
+      recovered: string[];
+    }
+  | {
+      type: 'file-start';
+      path: string;
+      camera: string;
+      duration: number;
+      startTime: string | null;
+      startTimeSource: TimeSource;
+    }
+  | { type: 'progress'; path: string; offset: number; duration: number; frames: number }
+  | ({ type: 'file-done'; path: string; sha256: string; seconds: number } & SourceResult)
+  | { type: 'file-skipped'; path: string; reason: string; sha256?: string }
+  | { type: 'file-failed'; path: string; reason: string }
+  | {
+      type: 'summary';
+      indexed: number;
+      skipped: number;
+      failed: Array<{ path: string; reason: string }>;
+      seconds: number;
+    };
+
+export interface IndexRunOptions {
+  paths: string[];
+  storeDir: string;
+  camera?: string;
+  /** ISO start time from --start, used where neither metadata nor file name holds one. */
+  start?: string;
+  settings: IndexSettings;
+  /** Built lazily: a run where every file is skipped loads no model. */
+  stages: () => Promise<Stages>;
+  pipelineVersion: string;
+  onEvent: (e: IndexEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface IndexSummary {
+  indexed: number;
+  skipped: number;
+  failed: Array<{ path: string; reason: string }>;
+}
+
+export function resolveCamera(c: Candidate, override?: string): string {
+  if (override) return sanitizeCamera(override);
+  return sanitizeCamera(folderCamera(c) ?? cameraFromFileName(basename(c.path)));
+}
+
+export function resolveStart(
+  creationTime: string | null,
+  fileName: string,
+  option?: string,
+): { startTime: string | null; startTimeSource: TimeSource } {
+  const meta = parseMetadataTime(creationTime);
+  if (meta) return { startTime: meta, startTimeSource: 'metadata' };
+  const fromName = parseFileNameTime(fileName);
+  if (fromName) return { startTime: fromName.iso, startTimeSource: 'filename' };
+  if (option) return { startTime: option, startTimeSource: 'option' };
+  return { startTime: null, startTimeSource: 'none' };
+}
+
+/** Indexes a batch: per-file failures are collected, never thrown; the batch goes on. */
+export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
+  const t0 = performance.now();
+  const found = await discover(opts.paths);
+  const store = await Store.open(opts.storeDir, { create: true });
+  let lock: WriteLock | undefined;
+  let stages: Stages | undefined;
+  const failed = [...found.failed];
+  let indexed = 0;
+  let skipped = 0;
+  try {
+    lock = WriteLock.acquire(opts.storeDir);
+    const recovered = await store.recover();
+    opts.onEvent({
+      type: 'run-start',
+      files: found.candidates.length,
+      skippedNonVideo: found.skipped,
+      recovered,
+    });
+    for (const f of found.failed) opts.onEvent({ type: 'file-failed', ...f });
+    const seenSha = new Map<string, string>();
+
+    for (const c of found.candidates) {
+      if (opts.signal?.aborted) break;
+      let begun: string | undefined;
+      try {
+        const unchanged = await store.findUnchanged(c.path, c.size, c.mtimeMs);
+        if (unchanged && unchanged.pipeline_version === opts.pipelineVersion) {
+          skipped++;
+          opts.onEvent({
+            type: 'file-skipped',
+            path: c.path,
+            reason: 'already indexed',
+            sha256: unchanged.sha256,
+          });
+          continue;
+        }
+        if (c.size === 0) throw new InputError('empty file (0 bytes)');
+        const p = await probe(c.path);
+        const sha256 = await sha256File(c.path);
+        const dup = seenSha.get(sha256);
+        if (dup) {
+          skipped++;
+          opts.onEvent({ type: 'file-skipped', path: c.path, reason: `same content as ${dup}`, sha256 });
+          continue;
+        }
+        seenSha.set(sha256, c.path);
+        const existing = await store.getSource(sha256);
+        if (existing?.status === 'complete' && existing.pipeline_version === opts.pipelineVersion) {
+          skipped++;
+          const reason = existing.path === c.path ? 'already indexed' : `already indexed as ${existing.path}`;
+          opts.onEvent({ type: 'file-skipped', path: c.path, reason, sha256 });
+          continue;
+        }
+        const camera = resolveCamera(c, opts.camera);
+        const start = resolveStart(p.creationTime, basename(c.path), opts.start);
+        const info: SourceInfo = {
+          path: c.path,
+          sha256,
+          size: c.size,
+          camera,
+          ...start,
+          duration: p.duration,
+          fps: p.fps,
+          width: p.width,
+          height: p.height,
+          codec: p.codec,
+          rotation: p.rotation,
+          firstPts: p.videoStartTime,
+        };
+        opts.onEvent({
+          type: 'file-start',
+          path: c.path,
+          camera,
+          duration: p.duration,
+          startTime: start.startTime,
+          startTimeSource: start.startTimeSource,
+        });
+        stages ??= await opts.stages();
+        const t = performance.now();
+        begun = sha256;
+        const result = await processSource(store, info, {
+          settings: opts.settings,
+          pipelineVersion: opts.pipelineVersion,
+          stages,
+          mtimeMs: c.mtimeMs,
+          signal: opts.signal,
+          onProgress: (offset, frames) =>
+            opts.onEvent({ type: 'progress', path: c.path, offset, duration: p.duration, frames }),
+        });
+        indexed++;
+        opts.onEvent({
+          type: 'file-done',
+          path: c.path,
+          sha256,
+          seconds: (performance.now() - t) / 1000,
+          ...result,
+        });
+      } catch (e) {
+        // A file that failed midway leaves no partial rows behind.
+        if (begun) await store.purgeSource(begun).catch(() => undefined);
+        const reason = errorMessage(e);
+        failed.push({ path: c.path, reason });
+        opts.onEvent({ type: 'file-failed', path: c.path, reason });
+      }
+    }
+    if (indexed > 0) await store.maintain();
+  } finally {
+    await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
+    lock?.release();
+    store.close();
+  }
+  opts.onEvent({ type: 'summary', indexed, skipped, failed, seconds: (performance.now() - t0) / 1000 });
+  return { indexed, skipped, failed };
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { wallClock } from '../core/time.js';
+import type { Box, FaceDetection, PlateReading, SourceInfo } from '../core/types.js';
+import { sampleFrames } from '../infra/ffmpeg.js';
+import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
+import type { IndexSettings } from '../config/settings.js';
+import type { LinkedTrack, Observed, Stages } from './stages.js';
+
+export interface SourceResult {
+  frames: number;
+  faces: number;
+  plates: number;
+  faceTracks: number;
+  plateTracks: number;
+  stageSeconds: Record<string, number>;
+}
+
+export interface ProcessOptions {
+  settings: IndexSettings;
+  pipelineVersion: string;
+  stages: Stages;
+  onProgress?: (offset: number, frames: number) => void;
+  signal?: AbortSignal;
+  mtimeMs: number;
+}
+
+/**
+ * Indexes one source: decode sampled frames once, run every stage on each, link tracks, then
+ * write all rows and finally flip the source to 'complete' in one update.
+ */
+export async function processSource(
+  store: Store,
+  info: SourceInfo,
+  opts: ProcessOptions,
+): Promise<SourceResult> {
+  const { settings, stages } = opts;
+  const sourceRow: SourceRow = {
+    sha256: info.sha256,
+    path: info.path,
+    size: info.size,
+    mtime_ms: opts.mtimeMs,
+    camera: info.camera,
+    start_time: info.startTime,
+    start_time_source: info.startTimeSource,
+    duration: info.duration,
+    fps: info.fps,
+    width: info.width,
+    height: info.height,
+    codec: info.codec,
+    rotation: info.rotation,
+    first_pts: info.firstPts,
+    pipeline_version: opts.pipelineVersion,
+    status: 'indexing',
+    indexed_at: new Date().toISOString(),
+    frames_sampled: 0,
+    settings: JSON.stringify(settings),
+  };
+  await store.beginSource(sourceRow);
+
+  const faceObs: Array<Observed<FaceDetection>> = [];
+  const plateObs: Array<Observed<PlateReading>> = [];
+  const stageSeconds: Record<string, number> = { decode: 0, faces: 0, plates: 0, link: 0, write: 0 };
+  let frames = 0;
+  let firstPts: number | undefined;
+  let t = performance.now();
+  const lap = (name: string): void => {
+    const now = performance.now();
+    stageSeconds[name] = (stageSeconds[name] ?? 0) + (now - t) / 1000;
+    t = now;
+  };
+
+  for await (const frame of sampleFrames(info.path, {
+    fps: settings.sampling.fps,
+    maxWidth: settings.sampling.maxWidth,
+    width: info.width,
+    height: info.height,
+    signal: opts.signal,
+  })) {
+    lap('decode');
+    firstPts ??= frame.pts;
+    frames++;
+    const at = { offset: frame.offset, pts: frame.pts, sample: frame.index };
+    if (stages.faces) {
+      for (const det of await stages.faces.process(frame)) faceObs.push({ det, ...at });
+      lap('faces');
+    }
+    if (stages.plates) {
+      for (const det of await stages.plates.process(frame)) plateObs.push({ det, ...at });
+      lap('plates');
+    }
+    opts.onProgress?.(frame.offset, frames);
+  }
+
+  const faceTracks = coverAll(
+    stages.faces ? stages.faces.link(faceObs) : [],
+    faceObs,
+    (d) => d.quality.overall,
+  );
+  const plateTracks = coverAll(
+    stages.plates ? stages.plates.link(plateObs) : [],
+    plateObs,
+    (d) => d.confidence,
+  );
+  lap('link');
+
+  const base = (o: Observed<{ box: Box }>, trackId: string, modelId: string) => ({
+    id: randomUUID(),
+    source_sha256: info.sha256,
+    camera: info.camera,
+    track_id: trackId,
+    offset: o.offset,
+    pts: o.pts,
+    sample: o.sample,
+    time: wallClock(info.startTime, o.offset),
+    box_x: o.det.box[0],
+    box_y: o.det.box[1],
+    box_w: o.det.box[2],
+    box_h: o.det.box[3],
+    frame_w: info.width,
+    frame_h: info.height,
+    model_id: modelId,
+  });
+
+  const trackIds = (tracks: LinkedTrack[], n: number): string[] => {
+    const ids = new Array<string>(n).fill('');
+    for (const tr of tracks) {
+      const id = randomUUID();
+      for (const m of tr.members) ids[m] = id;
+    }
+    return ids;
+  };
+
+  const faceIds = trackIds(faceTracks, faceObs.length);
+  const faceRows: FaceRow[] = faceObs.map((o, i) => ({
+    ...base(o, faceIds[i]!, stages.faces!.modelId),
+    score: o.det.score,
+    size: o.det.quality.size,
+    sharpness: o.det.quality.sharpness,
+    yaw: o.det.quality.yaw,
+    pitch: o.det.quality.pitch,
+    quality: o.det.quality.overall,
+    vector: Array.from(o.det.descriptor),
+    thumb: o.det.thumbnail ?? null,
+  }));
+  const plateIds = trackIds(plateTracks, plateObs.length);
+  const plateRows: PlateRow[] = plateObs.map((o, i) => ({
+    ...base(o, plateIds[i]!, stages.plates!.modelId),
+    raw: o.det.raw,
+    text: o.det.text,
+    confidence: o.det.confidence,
+    char_conf: JSON.stringify(o.det.charConfidences),
+    alternatives: JSON.stringify(o.det.alternatives),
+    crop: o.det.crop ?? null,
+  }));
+
+  const trackRows: TrackRow[] = [
+    ...toTrackRows(
+      'face',
+      faceTracks,
+      faceObs,
+      faceIds,
+      info,
+      stages.faces?.modelId ?? '',
+      (d) => d.thumbnail,
+    ),
+    ...toTrackRows(
+      'plate',
+      plateTracks,
+      plateObs,
+      plateIds,
+      info,
+      stages.plates?.modelId ?? '',
+      (d) => d.crop,
+    ),
+  ];
+
+  for (let i = 0; i < faceRows.length; i += 2000) await store.addFaces(faceRows.slice(i, i + 2000));
+  for (let i = 0; i < plateRows.length; i += 2000) await store.addPlates(plateRows.slice(i, i + 2000));
+  await store.addTracks(trackRows);
+  await store.completeSource(info.sha256, frames);
+  lap('write');
+
+  return {
+    frames,
+    faces: faceRows.length,
+    plates: plateRows.length,
+    faceTracks: faceTracks.length,
+    plateTracks: plateTracks.length,
+    stageSeconds,
+  };
+}
+
+/** Observations no track took stand alone: every detection belongs to exactly one sighting. */
+export function coverAll<T>(
+  tracks: LinkedTrack[],
+  obs: Array<Observed<T>>,
+  scoreOf: (d: T) => number,
+): LinkedTrack[] {
+  const taken = new Set<number>();
+  const out: LinkedTrack[] = [];
+  for (const tr of tracks) {
+    const members = tr.members.filter((m) => !taken.has(m) && m < obs.length);
+    if (members.length === 0) continue;
+    members.forEach((m) => taken.add(m));
+    out.push({ ...tr, members, best: members.includes(tr.best) ? tr.best : members[0]! });
+  }
+  obs.forEach((o, i) => {
+    if (!taken.has(i)) out.push({ members: [i], best: i, score: scoreOf(o.det) });
+  });
+  return out;
+}
+
+function toTrackRows<T extends { box: Box }>(
+  kind: 'face' | 'plate',
+  tracks: LinkedTrack[],
+  obs: Array<Observed<T>>,
+  ids: string[],
+  info: SourceInfo,
+  modelId: string,
+  thumbOf: (d: T) => Buffer | undefined,
+  textOf?: (d: T) => string,
+): TrackRow[] {
+  return tracks.map((tr) => {
+    const members = tr.members.map((m) => obs[m]!);
+    const best = obs[tr.best]!;
+    return {
+      id: ids[tr.best]!,
+      kind,
+      source_sha256: info.sha256,
+      camera: info.camera,
+      start_offset: Math.min(...members.map((m) => m.offset)),
+      end_offset: Math.max(...members.map((m) => m.offset)),
+      best_offset: best.offset,
+      best_pts: best.pts,
+      best_x: best.det.box[0],
+      best_y: best.det.box[1],
+      best_w: best.det.box[2],
+      best_h: best.det.box[3],
+      frame_w: info.width,
+      frame_h: info.height,
+      detections: members.length,
+      text: tr.text ?? (textOf ? textOf(best.det) : null),
+      score: tr.score,
+      model_id: modelId,
+      thumb: thumbOf(best.det) ?? null,
+    };
+  });
+}

@@ -1,0 +1,105 @@
+import { matchPlate, normalisePattern } from '../core/plate.js';
+import type { SearchResult } from '../core/types.js';
+import type { PlateRow, Store, TrackRow } from '../store/store.js';
+import { SourceCache, sightingResult } from './results.js';
+
+export interface PlatePattern {
+  pattern: string;
+  label?: string;
+}
+
+export interface PlateSearchOptions {
+  exact: boolean;
+  /** Per pattern. */
+  limit: number;
+}
+
+interface Hit {
+  track: TrackRow;
+  cost: number;
+  score: number;
+  evidence: PlateRow;
+}
+
+/**
+ * Finds vehicle sightings by plate pattern. A track matches through its settled reading or any
+ * raw reading in it (OCR may have read the plate right only once); ranked by match cost, then by
+ * the track's confidence.
+ */
+export async function searchPlates(
+  store: Store,
+  patterns: PlatePattern[],
+  opts: PlateSearchOptions,
+): Promise<SearchResult[]> {
+  const rows = await store.plateRows();
+  const tracks = new Map((await store.tracks('plate')).map((t) => [t.id, t]));
+  const byTrack = new Map<string, PlateRow[]>();
+  for (const r of rows) {
+    const list = byTrack.get(r.track_id);
+    if (list) list.push(r);
+    else byTrack.set(r.track_id, [r]);
+  }
+  const sources = new SourceCache(store);
+  const out: SearchResult[] = [];
+  for (const p of patterns) {
+    const hits: Hit[] = [];
+    for (const [trackId, readings] of byTrack) {
+      const track = tracks.get(trackId);
+      if (!track) continue;
+      let best: Hit | undefined;
+      const settled = track.text ? matchPlate(p.pattern, track.text, { exact: opts.exact }) : null;
+      if (settled) {
+        const ev = readings.reduce((a, b) => (b.text === track.text && b.confidence > a.confidence ? b : a));
+        best = { track, cost: settled.cost, score: settled.score * track.score, evidence: ev };
+      }
+      for (const r of readings) {
+        const m = matchPlate(p.pattern, r.text, { exact: opts.exact });
+        if (!m) continue;
+        // A raw reading must beat the settled one clearly to count: it is one frame's opinion.
+        if (!best || m.cost < best.cost)
+          best = { track, cost: m.cost, score: m.score * r.confidence, evidence: r };
+      }
+      if (best) hits.push(best);
+    }
+    hits.sort((a, b) => a.cost - b.cost || b.track.score - a.track.score);
+    let n = 0;
+    for (const h of hits) {
+      const source = await sources.get(h.track.source_sha256);
+      if (!source) continue;
+      const e = h.evidence;
+      out.push(
+        sightingResult(
+          'plate',
+          h.track,
+          source,
+          h.score,
+          { offset: e.offset, pts: e.pts, box: [e.box_x, e.box_y, e.box_w, e.box_h] },
+          {
+            pattern: normalisePattern(p.pattern),
+            text: h.track.text ?? e.text,
+            cost: h.cost,
+            ...(p.label !== undefined ? { label: p.label } : {}),
+          },
+        ),
+      );
+      if (++n >= opts.limit) break;
+    }
+  }
+  return out;
+}
+
+/** Watchlist file: one `pattern[,label]` a line; blank lines and lines starting with # are ignored. */
+export function parseWatchlist(text: string): PlatePattern[] {
+  const out: PlatePattern[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const comma = line.indexOf(',');
+    if (comma < 0) out.push({ pattern: line });
+    else {
+      const label = line.slice(comma + 1).trim();
+      out.push({ pattern: line.slice(0, comma).trim(), ...(label ? { label } : {}) });
+    }
+  }
+  return out;
+}

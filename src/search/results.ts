@@ -1,0 +1,48 @@
+import { wallClock } from '../core/time.js';
+import type { Box, SearchResult } from '../core/types.js';
+import type { SourceRow, Store, TrackRow } from '../store/store.js';
+
+/** Looks up sources once per search; only sources whose indexing completed are searchable. */
+export class SourceCache {
+  private cache = new Map<string, SourceRow | null>();
+  constructor(private readonly store: Store) {}
+
+  async get(sha256: string): Promise<SourceRow | undefined> {
+    if (!this.cache.has(sha256)) {
+      const s = await this.store.getSource(sha256);
+      this.cache.set(sha256, s && s.status === 'complete' ? s : null);
+    }
+    return this.cache.get(sha256) ?? undefined;
+  }
+}
+
+/** One sighting as a contract result: offsets from the first frame, wall-clock where known. */
+export function sightingResult(
+  kind: 'face' | 'plate',
+  track: TrackRow,
+  source: SourceRow,
+  score: number,
+  evidence: { offset: number; pts: number; box: Box },
+  extra: { pattern?: string; text?: string; label?: string; cost?: number } = {},
+): SearchResult & { label?: string; cost?: number } {
+  return {
+    kind,
+    ...(extra.pattern !== undefined ? { pattern: extra.pattern } : {}),
+    ...(extra.label !== undefined ? { label: extra.label } : {}),
+    camera: track.camera,
+    source: { path: source.path, sha256: source.sha256 },
+    startOffset: track.start_offset,
+    endOffset: track.end_offset,
+    startTime: wallClock(source.start_time, track.start_offset),
+    endTime: wallClock(source.start_time, track.end_offset),
+    score: Math.round(score * 10000) / 10000,
+    ...(extra.text !== undefined ? { text: extra.text } : {}),
+    ...(extra.cost !== undefined ? { cost: Math.round(extra.cost * 1000) / 1000 } : {}),
+    trackId: track.id,
+    evidence: {
+      offset: evidence.offset,
+      pts: evidence.pts,
+      box: evidence.box.map((v) => Math.round(v * 10) / 10) as Box,
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import type { ExportStoreContext, SourceRecord } from '../export/bundle.js';
+import { AuditLog } from '../infra/audit-log.js';
+import { readManifest } from '../ml/model-files.js';
+import { Store } from './store.js';
+
+/**
+ * What `export` needs from a store: its sources as recorded at index time, the models and
+ * settings they were indexed with, and its audit log. Opens the store read-only and closes it.
+ */
+export async function openExportContext(storeDir: string): Promise<ExportStoreContext> {
+  const store = await Store.open(storeDir, { create: false });
+  let sources;
+  try {
+    sources = (await store.listSources()).filter((s) => s.status === 'complete');
+  } finally {
+    store.close();
+  }
+  const records = new Map<string, SourceRecord>(
+    sources.map((s) => [
+      s.sha256,
+      {
+        path: s.path,
+        sha256: s.sha256,
+        size: s.size,
+        camera: s.camera,
+        startTime: s.start_time,
+        startTimeSource: s.start_time_source,
+        duration: s.duration,
+        fps: s.fps,
+        width: s.width,
+        height: s.height,
+        codec: s.codec,
+        rotation: s.rotation,
+        firstPts: s.first_pts,
+        indexedAt: s.indexed_at,
+      },
+    ]),
+  );
+  // Every distinct setting a source of this store was indexed with, with the pipeline version.
+  const indexSettings = [
+    ...new Set(
+      sources.map((s) => JSON.stringify({ pipeline: s.pipeline_version, ...JSON.parse(s.settings) })),
+    ),
+  ].map((s) => JSON.parse(s) as unknown);
+  const models = [...readManifest('faces'), ...readManifest('plates')].map((m) => ({
+    id: m.id,
+    package: m.package,
+    file: m.file,
+    sha256: m.sha256,
+  }));
+  return {
+    lookupSource: (sha) => Promise.resolve(records.get(sha)),
+    models,
+    settings: { index: indexSettings.length === 1 ? indexSettings[0] : indexSettings },
+    audit: AuditLog.forStore(storeDir),
+  };
+}

@@ -1,0 +1,342 @@
+import type { Schema } from 'apache-arrow';
+import * as lancedb from '@lancedb/lancedb';
+import { mkdirSync } from 'node:fs';
+import { access, readdir } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import {
+  facesSchema,
+  metaSchema,
+  platesSchema,
+  SCHEMA_VERSION,
+  sourcesSchema,
+  tracksSchema,
+  type FaceRow,
+  type PlateRow,
+  type SourceRow,
+  type TrackRow,
+} from './schema.js';
+
+export type { FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
+
+/** Above this many face rows an ANN index pays; below it searches stay exact. */
+export const ANN_INDEX_MIN_ROWS = 100_000;
+
+const DETECTION_TABLES = ['faces', 'plates', 'tracks'] as const;
+
+/** SQL string literal for LanceDB filters. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+export interface StoreCounts {
+  sources: number;
+  incomplete: number;
+  faces: number;
+  plates: number;
+  tracks: number;
+  faceTracks: number;
+  plateTracks: number;
+  cameras: string[];
+  durationSeconds: number;
+}
+
+/**
+ * The LanceDB store: one folder, five tables (meta, sources, faces, plates, tracks).
+ * A source's rows are visible as indexed only once its row says 'complete'; a source left
+ * 'indexing' by a crash is purged by recover() before the next run writes.
+ */
+export class Store {
+  private tables = new Map<string, lancedb.Table>();
+
+  private constructor(
+    readonly dir: string,
+    private readonly db: lancedb.Connection,
+  ) {}
+
+  /** Opens a store; `create` makes it when absent (index), otherwise a missing store is an InputError. */
+  static async open(dir: string, opts: { create: boolean }): Promise<Store> {
+    const exists = await access(dir).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      if (!opts.create) {
+        throw new InputError(`no store at ${dir}: run 'sightline index <footage> --store ${dir}' first`);
+      }
+      mkdirSync(dir, { recursive: true });
+    } else if (!opts.create) {
+      const entries = await readdir(dir).catch(() => [] as string[]);
+      if (!entries.some((e) => e.startsWith('meta'))) {
+        throw new InputError(
+          `${dir} is not a Sightline store: point --store at the folder 'sightline index' made`,
+        );
+      }
+    }
+    const db = await lancedb.connect(dir);
+    const store = new Store(dir, db);
+    await store.init(opts.create);
+    return store;
+  }
+
+  private async init(create: boolean): Promise<void> {
+    const names = new Set(await this.db.tableNames());
+    if (!names.has('meta')) {
+      if (!create) throw new InputError(`${this.dir} is not a Sightline store`);
+      const meta = await this.db.createEmptyTable('meta', metaSchema, { existOk: true });
+      if ((await meta.countRows()) === 0) {
+        await meta.add([
+          { key: 'schema_version', value: String(SCHEMA_VERSION) },
+          { key: 'created_at', value: new Date().toISOString() },
+        ]);
+      }
+    }
+    const meta = await this.db.openTable('meta');
+    this.tables.set('meta', meta);
+    const rows = (await meta.query().where(`key = 'schema_version'`).toArray()) as Array<{ value: string }>;
+    const version = Number(rows[0]?.value);
+    if (version !== SCHEMA_VERSION) {
+      throw new InputError(
+        `store ${this.dir} has schema version ${rows[0]?.value ?? 'unknown'}, this Sightline reads ${SCHEMA_VERSION}: index into a new --store`,
+      );
+    }
+    if (create) {
+      await this.ensure('sources', sourcesSchema);
+      await this.ensure('plates', platesSchema);
+      await this.ensure('tracks', tracksSchema);
+    }
+  }
+
+  private async ensure(name: string, schema: Schema): Promise<lancedb.Table> {
+    const hit = this.tables.get(name);
+    if (hit) return hit;
+    const names = await this.db.tableNames();
+    const table = names.includes(name)
+      ? await this.db.openTable(name)
+      : await this.db.createEmptyTable(name, schema, { existOk: true });
+    this.tables.set(name, table);
+    return table;
+  }
+
+  /** A table when it exists, else undefined (a fresh store has no faces table until faces are written). */
+  private async table(name: string): Promise<lancedb.Table | undefined> {
+    const hit = this.tables.get(name);
+    if (hit) return hit;
+    if (!(await this.db.tableNames()).includes(name)) return undefined;
+    const t = await this.db.openTable(name);
+    this.tables.set(name, t);
+    return t;
+  }
+
+  async getSource(sha256: string): Promise<SourceRow | undefined> {
+    const t = await this.table('sources');
+    if (!t) return undefined;
+    const rows = (await t
+      .query()
+      .where(`sha256 = ${sqlString(sha256)}`)
+      .toArray()) as SourceRow[];
+    return rows.map(plainSource)[0];
+  }
+
+  async listSources(): Promise<SourceRow[]> {
+    const t = await this.table('sources');
+    if (!t) return [];
+    return ((await t.query().toArray()) as SourceRow[]).map(plainSource);
+  }
+
+  /** A complete source at this path with this size and mtime: its content is taken as unchanged. */
+  async findUnchanged(path: string, size: number, mtimeMs: number): Promise<SourceRow | undefined> {
+    const t = await this.table('sources');
+    if (!t) return undefined;
+    const rows = (await t
+      .query()
+      .where(`path = ${sqlString(path)} AND status = 'complete'`)
+      .toArray()) as SourceRow[];
+    return rows.map(plainSource).find((r) => r.size === size && r.mtime_ms === mtimeMs);
+  }
+
+  /** Removes every row of a source: detections first, its sources row last (so a crash midway is redone). */
+  async purgeSource(sha256: string): Promise<void> {
+    const where = `source_sha256 = ${sqlString(sha256)}`;
+    for (const name of DETECTION_TABLES) {
+      const t = await this.table(name);
+      if (t && (await t.countRows(where)) > 0) await t.delete(where);
+    }
+    const sources = await this.table('sources');
+    if (sources) await sources.delete(`sha256 = ${sqlString(sha256)}`);
+  }
+
+  /** Purges sources a crashed run left half-written. Returns their paths. */
+  async recover(): Promise<string[]> {
+    const stale = (await this.listSources()).filter((s) => s.status !== 'complete');
+    for (const s of stale) await this.purgeSource(s.sha256);
+    return stale.map((s) => s.path);
+  }
+
+  async beginSource(row: SourceRow): Promise<void> {
+    await this.purgeSource(row.sha256);
+    const t = await this.ensure('sources', sourcesSchema);
+    await t.add([{ ...row, status: 'indexing' }]);
+  }
+
+  async addFaces(rows: FaceRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const dims = rows[0]!.vector.length;
+    const t = await this.ensure('faces', facesSchema(dims));
+    await t.add(rows as unknown as Record<string, unknown>[]);
+  }
+
+  async addPlates(rows: PlateRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const t = await this.ensure('plates', platesSchema);
+    await t.add(rows as unknown as Record<string, unknown>[]);
+  }
+
+  async addTracks(rows: TrackRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const t = await this.ensure('tracks', tracksSchema);
+    await t.add(rows as unknown as Record<string, unknown>[]);
+  }
+
+  /** The one write that makes a source's rows count: a single atomic update of its status. */
+  async completeSource(sha256: string, framesSampled: number): Promise<void> {
+    const t = await this.ensure('sources', sourcesSchema);
+    await t.update({
+      where: `sha256 = ${sqlString(sha256)}`,
+      values: { status: 'complete', frames_sampled: framesSampled },
+    });
+  }
+
+  async counts(): Promise<StoreCounts> {
+    const sources = await this.listSources();
+    const complete = sources.filter((s) => s.status === 'complete');
+    const count = async (name: string, filter?: string): Promise<number> => {
+      const t = await this.table(name);
+      return t ? t.countRows(filter) : 0;
+    };
+    return {
+      sources: complete.length,
+      incomplete: sources.length - complete.length,
+      faces: await count('faces'),
+      plates: await count('plates'),
+      tracks: await count('tracks'),
+      faceTracks: await count('tracks', `kind = 'face'`),
+      plateTracks: await count('tracks', `kind = 'plate'`),
+      cameras: [...new Set(complete.map((s) => s.camera))].sort(),
+      durationSeconds: complete.reduce((a, s) => a + s.duration, 0),
+    };
+  }
+
+  /** Nearest face rows by cosine distance; exact unless an ANN index exists (then refined). */
+  async nearestFaces(
+    vector: Float32Array | number[],
+    limit: number,
+  ): Promise<Array<FaceRow & { _distance: number }>> {
+    const t = await this.table('faces');
+    if (!t) return [];
+    const q = t
+      .vectorSearch(Array.from(vector))
+      .distanceType('cosine')
+      .limit(limit)
+      .refineFactor(10)
+      .select([
+        'id',
+        'source_sha256',
+        'camera',
+        'track_id',
+        'offset',
+        'pts',
+        'sample',
+        'time',
+        'box_x',
+        'box_y',
+        'box_w',
+        'box_h',
+        'frame_w',
+        'frame_h',
+        'model_id',
+        'score',
+        'quality',
+        'size',
+      ]);
+    return (await q.toArray()) as Array<FaceRow & { _distance: number }>;
+  }
+
+  async faceVectorsOfTracks(): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
+    const t = await this.table('faces');
+    if (!t) return [];
+    const rows = (await t.query().select(['track_id', 'vector', 'quality']).toArray()) as Array<{
+      track_id: string;
+      vector: ArrayLike<number>;
+      quality: number;
+    }>;
+    return rows.map((r) => ({ track_id: r.track_id, vector: Array.from(r.vector), quality: r.quality }));
+  }
+
+  async plateRows(): Promise<PlateRow[]> {
+    const t = await this.table('plates');
+    if (!t) return [];
+    return (await t
+      .query()
+      .select([
+        'id',
+        'source_sha256',
+        'camera',
+        'track_id',
+        'offset',
+        'pts',
+        'sample',
+        'time',
+        'box_x',
+        'box_y',
+        'box_w',
+        'box_h',
+        'frame_w',
+        'frame_h',
+        'model_id',
+        'raw',
+        'text',
+        'confidence',
+      ])
+      .toArray()) as PlateRow[];
+  }
+
+  async tracks(kind?: 'face' | 'plate'): Promise<TrackRow[]> {
+    const t = await this.table('tracks');
+    if (!t) return [];
+    const q = t.query();
+    if (kind) q.where(`kind = ${sqlString(kind)}`);
+    return ((await q.toArray()) as TrackRow[]).map(
+      (r) => ({ ...r, thumb: r.thumb ? Buffer.from(r.thumb) : null }) as TrackRow,
+    );
+  }
+
+  /** Builds the ANN index once the faces table is large; small stores stay exact. */
+  async maintain(): Promise<{ indexed: boolean }> {
+    const faces = await this.table('faces');
+    let indexed = false;
+    if (faces && (await faces.countRows()) >= ANN_INDEX_MIN_ROWS) {
+      const existing = await faces.listIndices();
+      if (!existing.some((i) => i.columns.includes('vector'))) {
+        await faces.createIndex('vector', {
+          config: lancedb.Index.ivfPq({ distanceType: 'cosine', numSubVectors: 16 }),
+        });
+        indexed = true;
+      }
+    }
+    for (const name of ['sources', 'faces', 'plates', 'tracks']) {
+      const t = await this.table(name);
+      if (t) await t.optimize({ cleanupOlderThan: new Date(Date.now() - 7 * 86_400_000) });
+    }
+    return { indexed };
+  }
+
+  close(): void {
+    for (const t of this.tables.values()) t.close();
+    this.tables.clear();
+    this.db.close();
+  }
+}
+
+function plainSource(r: SourceRow): SourceRow {
+  return { ...r, size: Number(r.size), mtime_ms: Number(r.mtime_ms) };
+}
