@@ -92,7 +92,10 @@ export async function probe(path: string): Promise<ProbeResult> {
     '-show_streams',
     path,
   ]);
-  if (code !== 0) throw new InputError(`not a readable video (${lastLine(stderr)})`);
+  if (code !== 0) {
+    const why = lastLine(stderr).replace(`${path}: `, '');
+    throw new InputError(`not a readable video (${why})`);
+  }
   const info = JSON.parse(stdout.toString('utf8')) as FfprobeOutput;
   const video = info.streams?.find((s) => s.codec_type === 'video' && s.codec_name !== 'mjpeg');
   if (!video || !video.width || !video.height) throw new InputError('no video stream found');
@@ -178,6 +181,7 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
   const pts: number[] = [];
   let timeBase: [number, number] | null = null;
   let stderrTail = '';
+  let damaged = false;
   let partial = '';
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) =>
@@ -196,6 +200,7 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
     for (const line of lines) {
       if (!line.includes('showinfo')) {
         if (line.trim()) stderrTail = (stderrTail + '\n' + line).slice(-2000);
+        if (DAMAGE.test(line)) damaged = true;
         continue;
       }
       const tb = /config in time_base: (\d+)\/(\d+)/.exec(line);
@@ -212,6 +217,7 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
 
   let index = 0;
   let firstPts: number | undefined;
+  let lastPts = 0;
   let frame = Buffer.allocUnsafe(frameBytes);
   let filled = 0;
   const nextPts = async (): Promise<number | undefined> => {
@@ -238,6 +244,7 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
         const p = await nextPts();
         if (p === undefined) throw new InputError('ffmpeg gave a frame without a timestamp');
         firstPts ??= p;
+        lastPts = p;
         yield {
           index: index++,
           pts: p,
@@ -256,11 +263,23 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
       throw new InputError(`decoding failed after ${index} frames (${lastLine(stderrTail)})`);
     }
     if (index === 0) throw new InputError('no frame could be decoded');
+    if (damaged) {
+      const reached = firstPts === undefined ? 0 : lastPts - firstPts;
+      throw new InputError(
+        `truncated or damaged: the file's data ends at ${reached.toFixed(1)} s of its video`,
+      );
+    }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (exitCode === undefined) child.kill('SIGKILL');
   }
 }
+
+/**
+ * Demuxer messages that mean the rest of the file cannot be read (cut short, overwritten):
+ * the file fails rather than being indexed as if complete. Single bad packets are not in this set.
+ */
+const DAMAGE = /partial file|Invalid data found when processing input|moov atom not found|truncat/i;
 
 /** Microsecond rounding: offsets are stored and compared as decimals. */
 export function round6(x: number): number {
