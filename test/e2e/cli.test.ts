@@ -1,0 +1,146 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SearchDocument } from '../../src/core/types.js';
+import { sightline, userLines } from '../helpers/cli.js';
+import { fixturePath, loadTruth } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
+
+const overlap = (a: number[], b: number[]): number => {
+  const x = Math.max(a[0]!, b[0]!);
+  const y = Math.max(a[1]!, b[1]!);
+  const w = Math.min(a[0]! + a[2]!, b[0]! + b[2]!) - x;
+  const h = Math.min(a[1]! + a[3]!, b[1]! + b[3]!) - y;
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a[2]! * a[3]! + b[2]! * b[3]! - w * h);
+};
+
+describe('sightline as a user runs it', () => {
+  const root = tempDir();
+  const store = join(root, 'store');
+
+  it('--help lists every command', async () => {
+    const r = await sightline(['--help']);
+    expect(r.code).toBe(0);
+    for (const cmd of ['index', 'search', 'export', 'verify', 'stats'])
+      expect(r.stdout).toMatch(new RegExp(`\\b${cmd}\\b`));
+  });
+
+  it('indexes two cameras, with NDJSON events on stdout', async () => {
+    const r = await sightline([
+      'index',
+      fixturePath('cam-lobby'),
+      fixturePath('cam-street'),
+      '--store',
+      store,
+      '--fps',
+      '1',
+      '--json',
+    ]);
+    expect(userLines(r.stderr)).toEqual([]);
+    expect(r.code).toBe(0);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string });
+    expect(events.filter((e) => e.type === 'file-done')).toHaveLength(2);
+    expect(events.at(-1)?.type).toBe('summary');
+  });
+
+  it('stats --json reports what the store holds', async () => {
+    const r = await sightline(['stats', '--store', store, '--json']);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Record<string, number>;
+    expect(s.sources).toBe(2);
+    expect(s.faces).toBeGreaterThan(0);
+    expect(s.plates).toBeGreaterThan(0);
+    expect(s.tracks).toBeGreaterThanOrEqual(4);
+  });
+
+  it('finds a person from a separate, degraded photo, with the evidence box on the face', async () => {
+    const r = await sightline([
+      'search',
+      'face',
+      fixturePath('queries/person-a.jpg'),
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as SearchDocument;
+    expect(doc.results.length).toBeGreaterThan(0);
+    const top = doc.results[0]!;
+    expect(top.camera).toBe('cam-lobby');
+    expect(top.startTime).toMatch(/^2023-08-01T11:00:/);
+    const truth = await loadTruth('cam-lobby/2023-08-01_11-00-00.mp4');
+    const a = truth.objects.find((o) => o.identity === 'person-a')!;
+    const at = a.boxes.reduce((p, b) =>
+      Math.abs(b.t - top.evidence.offset) < Math.abs(p.t - top.evidence.offset) ? b : p,
+    );
+    expect(Math.abs(at.t - top.evidence.offset)).toBeLessThan(0.05);
+    expect(overlap(top.evidence.box, at.box)).toBeGreaterThan(0.5);
+    writeFileSync(join(root, 'face.json'), r.stdout);
+  });
+
+  it('finds the vehicle by a partial plate', async () => {
+    const r = await sightline(['search', 'plate', 'LE2*', '--store', store, '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as SearchDocument;
+    expect(doc.results[0]?.text).toBe('LE21ABC');
+    expect(doc.results[0]?.camera).toBe('cam-street');
+    expect(doc.results[0]?.pattern).toBe('LE2*');
+    const human = await sightline(['search', 'plate', 'LE21ABC', '--store', store]);
+    expect(human.stdout).toMatch(/cam-street.*LE21ABC/);
+  });
+
+  it('exports a bundle that verify passes, and catches one flipped byte', async () => {
+    const out = join(root, 'bundle');
+    const r = await sightline([
+      'export',
+      join(root, 'face.json'),
+      '--out',
+      out,
+      '--store',
+      store,
+      '--case',
+      'CASE-7',
+      '--examiner',
+      'A. Examiner',
+    ]);
+    expect(userLines(r.stderr).filter((l) => !l.startsWith('bundle '))).toEqual([]);
+    expect(r.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { files: unknown };
+    expect(manifest.files).toBeTruthy();
+    expect((await sightline(['verify', out])).code).toBe(0);
+    const csv = join(out, 'timeline.csv');
+    const bytes = readFileSync(csv);
+    bytes[10] = bytes[10]! ^ 1;
+    writeFileSync(csv, bytes);
+    const bad = await sightline(['verify', out]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/timeline\.csv/);
+  });
+
+  it.each([
+    ['a photo with no face', ['search', 'face', 'fixtures/generated/queries/no-face.jpg'], /no face found/],
+    ['an empty plate pattern', ['search', 'plate', ''], /empty plate pattern/],
+    ['an illegal plate pattern', ['search', 'plate', 'AB<1>'], /holds "<"/],
+    ['a missing store', ['stats', '--store', '/nonexistent/store'], /no store at/],
+    ['a bad --fps', ['index', 'x.mp4', '--fps', 'fast'], /--fps/],
+    [
+      'a results file that is not one',
+      ['export', 'package.json', '--out', '/tmp/sightline-never'],
+      /results|search/i,
+    ],
+  ])('%s: exit 2 and one line, no stack', async (_name, args, message) => {
+    const r = await sightline([
+      ...args,
+      ...(args[0] === 'stats' || args[0] === 'export' ? [] : ['--store', store]),
+    ]);
+    expect(r.code).toBe(2);
+    const lines = userLines(r.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
