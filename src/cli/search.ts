@@ -12,6 +12,7 @@ import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plate
 import { Store } from '../store/store.js';
 import { validatePattern } from '../track/plates.js';
 import { storeOption, storePath } from './common.js';
+import { registerRecurring } from './recurring.js';
 import { c, safeText, table } from './output.js';
 
 interface CommonOpts {
@@ -84,6 +85,8 @@ Examples:
     .action(async (patterns: string[], opts: CommonOpts & { watchlist?: string; exact?: boolean }) => {
       await plateAction(patterns, opts);
     });
+
+  registerRecurring(search);
 }
 
 async function readPhoto(path: string): Promise<Buffer> {

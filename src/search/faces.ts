@@ -10,9 +10,19 @@ export interface FaceQuery {
   label?: string;
 }
 
+/**
+ * How a sighting (track) is scored from its faces' similarities to the query:
+ * - 'best': the best face's similarity (default);
+ * - 'top3': the mean of the track's three best face similarities (fewer if it has fewer faces);
+ * - 'fused': similarity to the track's quality-weighted mean descriptor (reads every face vector).
+ * Measured by scripts/eval-face-search.ts; docs/accuracy-faces.md has the figures.
+ */
+export type TrackScoring = 'best' | 'top3' | 'fused';
+
 export interface FaceSearchOptions {
   threshold: number;
   limit: number;
+  scoring?: TrackScoring;
 }
 
 /** The face a photo is taken to show: the n-th largest (1 = largest). */
@@ -39,10 +49,16 @@ export async function searchFaces(
   opts: FaceSearchOptions,
 ): Promise<SearchResult[]> {
   const rows = await store.nearestFaces(q.vector, CANDIDATES);
+  const scoring = opts.scoring ?? 'best';
   const best = new Map<string, { sim: number; offset: number; pts: number; box: Box; source: string }>();
+  const sims = new Map<string, number[]>();
   for (const r of rows) {
     const sim = 1 - r._distance;
-    if (sim < opts.threshold) continue;
+    if (scoring !== 'best') {
+      const list = sims.get(r.track_id) ?? [];
+      list.push(sim);
+      sims.set(r.track_id, list);
+    } else if (sim < opts.threshold) continue;
     const prev = best.get(r.track_id);
     if (!prev || sim > prev.sim) {
       best.set(r.track_id, {
@@ -54,6 +70,16 @@ export async function searchFaces(
       });
     }
   }
+  if (scoring === 'top3') {
+    for (const [id, list] of sims) {
+      const top = list.sort((a, b) => b - a).slice(0, 3);
+      (best.get(id) as { sim: number }).sim = top.reduce((a, b) => a + b, 0) / top.length;
+    }
+  } else if (scoring === 'fused') {
+    const fused = await fusedTrackScores(store, q.vector, new Set(sims.keys()));
+    for (const [id, sim] of fused) (best.get(id) as { sim: number }).sim = sim;
+  }
+  for (const [id, hit] of best) if (hit.sim < opts.threshold) best.delete(id);
   if (best.size === 0) return [];
   const tracks = new Map((await store.tracks('face')).map((t) => [t.id, t]));
   const sources = new SourceCache(store);
@@ -68,6 +94,25 @@ export async function searchFaces(
     );
     if (out.length >= opts.limit) break;
   }
+  return out;
+}
+
+/** Similarity of the query to each listed track's quality-weighted mean descriptor. */
+async function fusedTrackScores(
+  store: Store,
+  query: Float32Array,
+  ids: Set<string>,
+): Promise<Map<string, number>> {
+  const per = new Map<string, { vectors: number[][]; weights: number[] }>();
+  for (const f of await store.faceVectorsOfTracks()) {
+    if (!ids.has(f.track_id)) continue;
+    let e = per.get(f.track_id);
+    if (!e) per.set(f.track_id, (e = { vectors: [], weights: [] }));
+    e.vectors.push(f.vector);
+    e.weights.push(Math.max(0.05, f.quality));
+  }
+  const out = new Map<string, number>();
+  for (const [id, e] of per) out.set(id, cosine(query, fuseVectors(e.vectors, e.weights)));
   return out;
 }
 
