@@ -1,0 +1,42 @@
+/**
+ * `npm run eval -- faces|plates|all [options passed on]`: runs the accuracy evaluations, one child
+ * process each, in order; exits non-zero if any fails.
+ *
+ *   faces   scripts/eval-faces.ts (verification TAR@FAR, detection recall by size)
+ *           then scripts/eval-face-search.ts (search recall@10 and precision, recurring, real clip)
+ *   plates  scripts/eval-plates.ts
+ *   all     both
+ *
+ * Options after the suite name go to every script of it (e.g. `-- faces --reuse`); each script
+ * ignores what it does not know.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const SUITES: Record<string, string[]> = {
+  faces: ['eval-faces.ts', 'eval-face-search.ts'],
+  plates: ['eval-plates.ts'],
+};
+SUITES.all = [...(SUITES.faces ?? []), ...(SUITES.plates ?? [])];
+
+const [suite = 'all', ...rest] = process.argv.slice(2);
+const scripts = SUITES[suite];
+if (!scripts) {
+  process.stderr.write(`unknown eval suite '${suite}': use faces, plates or all\n`);
+  process.exit(2);
+}
+
+const tsx = join(import.meta.dirname, '..', 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const failed: string[] = [];
+for (const s of scripts) {
+  process.stderr.write(`\n=== ${s} ===\n`);
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [tsx, join(import.meta.dirname, s), ...rest], { stdio: 'inherit' });
+  const secs = ((performance.now() - t0) / 1000).toFixed(0);
+  if (r.status !== 0) failed.push(`${s} (exit ${r.status ?? r.signal ?? '?'})`);
+  process.stderr.write(`=== ${s}: ${r.status === 0 ? 'done' : 'FAILED'} in ${secs} s ===\n`);
+}
+if (failed.length > 0) {
+  process.stderr.write(`\nfailed: ${failed.join(', ')}\n`);
+  process.exit(1);
+}
