@@ -31,6 +31,7 @@ const cfg: PlateReaderOptions = {
   minConfidence: Number(arg('--min-conf') ?? 0.5),
   crops: false,
   threads: Number(arg('--threads') ?? 2),
+  recMinWidth: Number(arg('--rec-min-width') ?? 0),
 };
 const regions = (arg('--regions') ?? 'us,eu,br').split(',').filter(Boolean);
 const outPath = arg('--out') ?? 'eval-out/plates.json';
@@ -299,7 +300,7 @@ const report = {
 };
 
 console.log(
-  `config det=${cfg.detLimitSide} unclip=${cfg.unclipRatio} cls=${cfg.useCls} merge=${cfg.mergeLines} minConf=${cfg.minConfidence}`,
+  `config det=${cfg.detLimitSide} unclip=${cfg.unclipRatio} cls=${cfg.useCls} merge=${cfg.mergeLines} minConf=${cfg.minConfidence} recMinWidth=${cfg.recMinWidth}`,
 );
 console.log('region          images  exact   O0/I1   exact@box  any     top1    top3    ms/image');
 for (const r of [...regionReports, yolo]) {

@@ -15,6 +15,8 @@ export interface PlateReaderOptions {
   unclipRatio?: number;
   /** Use the 0/180° classifier (default false). */
   useCls?: boolean;
+  /** Pad recogniser input to at least this width (default 0; PaddleOCR's 320 measured worse). */
+  recMinWidth?: number;
   /** Drop readings whose mean character confidence is below this (default 0.5). */
   minConfidence?: number;
   /** Also read the union of neighbouring boxes on one line (a plate split at its gap). Default true. */
@@ -174,7 +176,11 @@ export async function decodeImage(buf: Buffer): Promise<RgbImage> {
 }
 
 export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
-  const ocr = await loadPaddleOcr({ threads: opts.threads ?? 2, useCls: opts.useCls ?? false });
+  const ocr = await loadPaddleOcr({
+    threads: opts.threads ?? 2,
+    useCls: opts.useCls ?? false,
+    recMinWidth: opts.recMinWidth ?? 0,
+  });
   const strip = ({ score: _score, ...r }: PlateReading & { score: number }): PlateReading => r;
   return {
     modelId: ocr.ids.rec,

@@ -35,6 +35,12 @@ export interface PaddleOptions {
   threads?: number;
   /** Load the 0/180° classifier (default false: plates in CCTV are upright). */
   useCls?: boolean;
+  /**
+   * Pad recogniser input (with grey, i.e. 0 after normalisation) to at least this width. PaddleOCR
+   * pads every line to 320; on plates that measured worse and slower (docs/accuracy-plates.md), so
+   * the default is 0: the crop's own width, rounded up to a multiple of 8.
+   */
+  recMinWidth?: number;
 }
 
 export interface DetOptions {
@@ -292,7 +298,7 @@ export async function loadPaddleOcr(opts: PaddleOptions = {}): Promise<PaddleOcr
   async function recognise(crop: RgbImage): Promise<RecResult> {
     const ratio = crop.width / crop.height;
     const w = Math.min(REC_MAX_W, Math.max(16, Math.ceil(REC_H * ratio)));
-    const padW = Math.ceil(w / 8) * 8;
+    const padW = Math.max(opts.recMinWidth ?? 0, Math.ceil(w / 8) * 8);
     const resized = await resizeRgb(crop, w, REC_H);
     const input = toChw(resized, (v) => (v / 255 - 0.5) / 0.5, padW);
     const out = await rec.run({
