@@ -18,6 +18,8 @@ interface IndexOpts {
   maxWidth: string;
   faces: boolean;
   plates: boolean;
+  motion: boolean;
+  device: string;
 }
 
 export function registerIndex(program: Command): void {
@@ -40,6 +42,13 @@ export function registerIndex(program: Command): void {
     .addOption(new Option('--max-width <px>', 'analyse frames scaled down to this width').default('1920'))
     .addOption(new Option('--no-faces', 'skip face detection'))
     .addOption(new Option('--no-plates', 'skip plate reading'))
+    .addOption(new Option('--no-motion', 'analyse every sampled frame whole (no motion gating; slower)'))
+    .addOption(
+      new Option('--device <device>', 'where the face nets run: cpu, gpu (tfjs-node-gpu), or auto')
+        .choices(['auto', 'cpu', 'gpu'])
+        .env('SIGHTLINE_DEVICE')
+        .default('cpu'),
+    )
     .addHelpText(
       'after',
       `
@@ -71,6 +80,8 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
     sampling: { fps, maxWidth },
     faces: { enabled: opts.faces },
     plates: { enabled: opts.plates },
+    motion: { enabled: opts.motion },
+    runtime: { device: opts.device },
   });
   const json = Boolean(opts.json);
   const bars = progressWanted(json);

@@ -21,6 +21,24 @@ export const IndexSettingsSchema = z
       .object({ enabled: z.boolean().default(true) })
       .strict()
       .prefault({}),
+    motion: z
+      .object({
+        /** Skip face and plate stages on frames where nothing moved, and search only where it did. */
+        enabled: z.boolean().default(true),
+        /** A frame is analysed whole at least this often (seconds), so a person standing still is seen. */
+        keyframeSeconds: z.number().positive().max(3600).default(10),
+        /** Grey-level change (0..255) that counts as motion. */
+        threshold: z.number().int().min(1).max(255).default(16),
+      })
+      .strict()
+      .prefault({}),
+    runtime: z
+      .object({
+        /** Where the nets run: 'auto' uses a GPU provider when one loads, else the CPU. */
+        device: z.enum(['auto', 'cpu', 'gpu']).default('cpu'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -18,6 +18,11 @@ export interface Frame {
   /** Source frame size after rotation; boxes are reported in these pixels. */
   sourceWidth: number;
   sourceHeight: number;
+  /**
+   * Where something moved since the previous sampled frame, in source pixels (set by motion
+   * gating). Absent: look at the whole frame. Detectors may restrict their search to these boxes.
+   */
+  regions?: Box[];
 }
 
 /** A face found in one frame, in source pixels. */

@@ -1,5 +1,6 @@
 import { linkFaceTracks, type FaceFrame } from '../core/face-track.js';
-import type { FaceDetection, PlateReading } from '../core/types.js';
+import { coverage, growBox, mergeBoxes } from '../core/motion.js';
+import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
 import { createPlateReader } from '../detect/plates.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
@@ -16,7 +17,9 @@ export function pipelineVersion(settings: IndexSettings): string {
   const kinds = [settings.faces.enabled ? 'faces' : '', settings.plates.enabled ? 'plates' : ''].filter(
     Boolean,
   );
-  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}`;
+  const m = settings.motion;
+  const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.threshold}` : '';
+  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}`;
 }
 
 /** Groups observations by sampled frame, remembering each detection's index in the list. */
@@ -72,7 +75,8 @@ export function linkPlates(obs: Array<Observed<PlateReading>>): LinkedTrack[] {
 export async function buildStages(settings: IndexSettings): Promise<Stages> {
   const stages: Stages = {};
   if (settings.faces.enabled) {
-    const analyzer = await createFaceAnalyzer();
+    // 'cpu' is the tested default; onnxruntime (plates) stays on its CPU provider for now
+    const analyzer = await createFaceAnalyzer({ device: settings.runtime.device });
     const faces: FaceStage = {
       kind: 'face',
       modelId: analyzer.modelId,
@@ -87,11 +91,68 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
     const plates: PlateStage = {
       kind: 'plate',
       modelId: reader.modelId,
-      process: (frame) => reader.readFrame(frame),
+      process: (frame) => readPlateRegions(frame, (f) => reader.readFrame(f)),
       link: linkPlates,
       dispose: () => reader.dispose(),
     };
     stages.plates = plates;
   }
   return stages;
+}
+
+/** Border around a motion region read for plates, frame pixels (the plate may trail the motion). */
+const PLATE_REGION_PADDING = 48;
+/** Regions covering more than this share of the frame: read the whole frame. */
+const PLATE_REGIONS_MAX_COVERAGE = 0.5;
+
+/**
+ * Plate reading limited to motion regions: each padded region is cut out as a frame of its own
+ * (at the frame's resolution, so the text detector sees the plate no smaller than in the whole
+ * frame) and its readings moved back to source pixels. Whole frame when there are no regions.
+ */
+export async function readPlateRegions(
+  frame: Frame,
+  read: (f: Frame) => Promise<PlateReading[]>,
+): Promise<PlateReading[]> {
+  if (!frame.regions) return read(frame);
+  const sx = frame.sourceWidth / frame.width;
+  const sy = frame.sourceHeight / frame.height;
+  const areas = mergeBoxes(
+    frame.regions.map((b) =>
+      growBox(
+        [b[0] / sx, b[1] / sy, b[2] / sx, b[3] / sy],
+        PLATE_REGION_PADDING,
+        0.1,
+        frame.width,
+        frame.height,
+      ),
+    ),
+  ).filter((b) => b[2] >= 16 && b[3] >= 16);
+  if (coverage(areas, frame.width, frame.height) > PLATE_REGIONS_MAX_COVERAGE) {
+    const { regions: _r, ...whole } = frame;
+    return read(whole);
+  }
+  const out: PlateReading[] = [];
+  for (const [x, y, w, h] of areas) {
+    const data = Buffer.allocUnsafe(w * h * 3);
+    for (let row = 0; row < h; row++) {
+      const from = ((y + row) * frame.width + x) * 3;
+      frame.data.copy(data, row * w * 3, from, from + w * 3);
+    }
+    const sub: Frame = {
+      index: frame.index,
+      pts: frame.pts,
+      offset: frame.offset,
+      width: w,
+      height: h,
+      data,
+      sourceWidth: w * sx,
+      sourceHeight: h * sy,
+    };
+    for (const r of await read(sub)) {
+      const box: Box = [r.box[0] + x * sx, r.box[1] + y * sy, r.box[2], r.box[3]];
+      out.push({ ...r, box });
+    }
+  }
+  return out.sort((a, b) => b.confidence - a.confidence);
 }

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { wallClock } from '../core/time.js';
 import type { Box, FaceDetection, PlateReading, SourceInfo } from '../core/types.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
+import { createMotionDetector } from '../detect/motion.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
 import type { IndexSettings } from '../config/settings.js';
 import type { LinkedTrack, Observed, Stages } from './stages.js';
 
 export interface SourceResult {
   frames: number;
+  /** Sampled frames the detectors looked at (the rest had no motion). */
+  analysed: number;
   faces: number;
   plates: number;
   faceTracks: number;
@@ -59,8 +62,31 @@ export async function processSource(
 
   const faceObs: Array<Observed<FaceDetection>> = [];
   const plateObs: Array<Observed<PlateReading>> = [];
-  const stageSeconds: Record<string, number> = { decode: 0, faces: 0, plates: 0, link: 0, write: 0 };
+  // faces and plates run side by side (tfjs on the JS thread, onnxruntime on its own threads):
+  // 'faces'/'plates' are each stage's busy seconds, 'analyse' the wall time of both together
+  const stageSeconds: Record<string, number> = {
+    decode: 0,
+    motion: 0,
+    analyse: 0,
+    faces: 0,
+    plates: 0,
+    link: 0,
+    write: 0,
+  };
   let frames = 0;
+  let analysed = 0;
+  const motion = settings.motion.enabled
+    ? createMotionDetector({ threshold: settings.motion.threshold })
+    : undefined;
+  let lastWhole = -Infinity;
+  const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await p;
+    } finally {
+      stageSeconds[name] = (stageSeconds[name] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
   let firstPts: number | undefined;
   let t = performance.now();
   const lap = (name: string): void => {
@@ -69,24 +95,37 @@ export async function processSource(
     t = now;
   };
 
-  for await (const frame of sampleFrames(info.path, {
+  const sampled = sampleFrames(info.path, {
     fps: settings.sampling.fps,
     maxWidth: settings.sampling.maxWidth,
     width: info.width,
     height: info.height,
     signal: opts.signal,
-  })) {
+  });
+  for await (const frame of prefetch(sampled, PREFETCH_FRAMES)) {
     lap('decode');
     firstPts ??= frame.pts;
     frames++;
     const at = { offset: frame.offset, pts: frame.pts, sample: frame.index };
-    if (stages.faces) {
-      for (const det of await stages.faces.process(frame)) faceObs.push({ det, ...at });
-      lap('faces');
+    let look = true;
+    if (motion) {
+      const m = motion.detect(frame);
+      const keyframe = m.first || frame.offset - lastWhole >= settings.motion.keyframeSeconds;
+      if (keyframe) lastWhole = frame.offset;
+      else if (m.boxes.length === 0) look = false;
+      // regions only help while they leave most of the frame out
+      else if (m.coverage < REGIONS_MAX_COVERAGE) frame.regions = m.boxes;
+      lap('motion');
     }
-    if (stages.plates) {
-      for (const det of await stages.plates.process(frame)) plateObs.push({ det, ...at });
-      lap('plates');
+    if (look) {
+      analysed++;
+      const [faces, plates] = await Promise.all([
+        stages.faces ? timed('faces', stages.faces.process(frame)) : [],
+        stages.plates ? timed('plates', stages.plates.process(frame)) : [],
+      ]);
+      for (const det of faces) faceObs.push({ det, ...at });
+      for (const det of plates) plateObs.push({ det, ...at });
+      lap('analyse');
     }
     opts.onProgress?.(frame.offset, frames);
   }
@@ -182,12 +221,47 @@ export async function processSource(
 
   return {
     frames,
+    analysed,
     faces: faceRows.length,
     plates: plateRows.length,
     faceTracks: faceTracks.length,
     plateTracks: plateTracks.length,
     stageSeconds,
   };
+}
+
+/** Frames decoded ahead of the one being analysed, so ffmpeg decodes while the nets run. */
+const PREFETCH_FRAMES = 3;
+/** Motion boxes covering more than this share of the frame: search the whole frame instead. */
+const REGIONS_MAX_COVERAGE = 0.6;
+
+/**
+ * Reads up to `depth` items ahead of the consumer. Memory stays bounded (depth frames); an error
+ * of the source surfaces at the item where it happened, and stopping early closes the source.
+ */
+export async function* prefetch<T>(source: AsyncIterable<T>, depth: number): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const queue: Array<Promise<IteratorResult<T>>> = [];
+  const pull = (): void => {
+    const p = it.next();
+    p.catch(() => undefined); // surfaced when its turn comes
+    queue.push(p);
+  };
+  let done = false;
+  try {
+    for (let i = 0; i < depth; i++) pull();
+    for (;;) {
+      const r = await queue.shift()!;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      pull();
+      yield r.value;
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
 }
 
 /** Observations no track took stand alone: every detection belongs to exactly one sighting. */

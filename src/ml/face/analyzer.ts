@@ -10,11 +10,12 @@ import type { Tensor3D } from '@tensorflow/tfjs';
 import sharp, { type Metadata } from 'sharp';
 import type { Box, FaceDetection, Frame } from '../../core/types.js';
 import { clipBox, nms, padBox, planTiles, roundBoxOut, scaleBox, translateBox } from '../../core/geometry.js';
+import { growBox, mergeBoxes } from '../../core/motion.js';
 import { l2normalize } from '../../core/vector.js';
 import { InputError } from '../../errors.js';
 import { greyPatch, laplacianVariance, overallQuality, poseFromLandmarks } from './quality.js';
 import { createFaceApiRecognizer, type FaceRecognizer } from './recognizer.js';
-import { getFaceRuntime, loadWeightMap, type FaceApiModule } from './runtime.js';
+import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceDevice } from './runtime.js';
 
 export interface FaceTilingOptions {
   /** 'auto': tile when the frame is larger than one tile; false: whole frame only. */
@@ -45,6 +46,10 @@ export interface FaceAnalyzerOptions {
   maxQuerySide: number;
   /** Most faces described per frame (largest first); the rest are dropped. */
   maxFacesPerFrame: number;
+  /** Motion regions: border added on every side, image pixels (a moving head's box is loose). */
+  regionPadding: number;
+  /** Motion regions: smallest side searched, image pixels (SSD needs context around a face). */
+  regionMinSide: number;
 }
 
 export const DEFAULT_FACE_ANALYZER_OPTIONS: FaceAnalyzerOptions = {
@@ -58,12 +63,16 @@ export const DEFAULT_FACE_ANALYZER_OPTIONS: FaceAnalyzerOptions = {
   queryPadding: 0.25,
   maxQuerySide: 2048,
   maxFacesPerFrame: 32,
+  regionPadding: 32,
+  regionMinSide: 256,
 };
 
 export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'tiling'>> {
   tiling?: Partial<FaceTilingOptions>;
   /** Embedding model (default: face-api's 128-d net). */
   recognizer?: FaceRecognizer;
+  /** Where the nets run (default 'auto'; the index command passes its --device). */
+  device?: FaceDevice;
 }
 
 export interface FaceAnalyzer {
@@ -115,7 +124,7 @@ type FaceApiImage = Parameters<FaceApiModule['extractFaceTensors']>[0];
 const EDGE = 2;
 
 export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<FaceAnalyzer> {
-  const { recognizer: givenRecognizer, tiling, ...rest } = init;
+  const { recognizer: givenRecognizer, tiling, device, ...rest } = init;
   const options: FaceAnalyzerOptions = {
     ...DEFAULT_FACE_ANALYZER_OPTIONS,
     ...rest,
@@ -124,7 +133,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   if (options.tiling.tileSize <= options.tiling.overlap) {
     throw new InputError('face tiling: tileSize must be larger than overlap');
   }
-  const rt = await getFaceRuntime();
+  const rt = await getFaceRuntime(device);
   const { faceapi, tf } = rt;
   const detector = new faceapi.SsdMobilenetv1();
   detector.loadFromWeightMap(loadWeightMap(tf, 'face-api/ssd_mobilenetv1') as never);
@@ -138,49 +147,109 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   });
   const timings: FaceTimings = { detect: 0, landmarks: 0, embed: 0, other: 0, total: 0, passes: 0, faces: 0 };
 
-  /** `tilesOnlyIfNone`: query photos are tiled only when the whole-image pass finds no face. */
+  /**
+   * One area of the image (the whole image, or a motion region): a pass over the whole area
+   * (big faces), plus native-resolution tiles when the area is larger than one tile.
+   * `tilesOnlyIfNone`: query photos are tiled only when the whole-image pass finds no face.
+   */
+  async function searchArea(
+    t: Tensor3D,
+    area: Box,
+    whole: boolean,
+    found: Candidate[],
+    tilesOnlyIfNone: boolean,
+  ): Promise<number> {
+    const [ax, ay, aw, ah] = area;
+    const run = async (x: number, y: number, w: number, h: number, cutAt: (b: Box) => boolean) => {
+      const view = whole ? t : (tf.slice(t, [y, x, 0], [h, w, 3]) as Tensor3D);
+      try {
+        const dets = await detector.locateFaces(view as unknown as FaceApiImage, ssdOptions);
+        for (const d of dets) {
+          const b: Box = [d.box.x, d.box.y, d.box.width, d.box.height];
+          if (!cutAt(b)) found.push({ box: translateBox(b, x, y), score: d.score });
+        }
+      } finally {
+        if (view !== t) view.dispose();
+      }
+    };
+    const before = found.length;
+    await run(ax, ay, aw, ah, () => false);
+    whole = false;
+    const { mode, tileSize, overlap } = options.tiling;
+    const big = Math.max(aw, ah) > tileSize;
+    if (mode === 'off' || (mode === 'auto' && !big)) return 1;
+    if (tilesOnlyIfNone && found.slice(before).some((c) => c.score >= options.minScore)) return 1;
+    const tiles = planTiles(aw, ah, tileSize, overlap);
+    for (const [tx, ty, tw, th] of tiles) {
+      // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
+      await run(
+        ax + tx,
+        ay + ty,
+        tw,
+        th,
+        (b) =>
+          (tx > 0 && b[0] <= EDGE) ||
+          (ty > 0 && b[1] <= EDGE) ||
+          (tx + tw < aw && b[0] + b[2] >= tw - EDGE) ||
+          (ty + th < ah && b[1] + b[3] >= th - EDGE),
+      );
+    }
+    return 1 + tiles.length;
+  }
+
+  /** Whole image, or only `regions` (image pixels) when given: motion regions at native resolution. */
   async function locate(
     t: Tensor3D,
     img: RgbImage,
     tilesOnlyIfNone: boolean,
+    regions?: Box[],
   ): Promise<{ found: Candidate[]; passes: number }> {
     const found: Candidate[] = [];
-    const whole = await detector.locateFaces(t as unknown as FaceApiImage, ssdOptions);
-    for (const d of whole) found.push({ box: [d.box.x, d.box.y, d.box.width, d.box.height], score: d.score });
-    const { mode, tileSize, overlap } = options.tiling;
-    const big = Math.max(img.width, img.height) > tileSize;
-    if (mode === 'off' || (mode === 'auto' && !big)) return { found, passes: 1 };
-    if (tilesOnlyIfNone && found.some((c) => c.score >= options.minScore)) return { found, passes: 1 };
-    const tiles = planTiles(img.width, img.height, tileSize, overlap);
-    for (const [tx, ty, tw, th] of tiles) {
-      const tile = tf.slice(t, [ty, tx, 0], [th, tw, 3]) as Tensor3D;
-      try {
-        const dets = await detector.locateFaces(tile as unknown as FaceApiImage, ssdOptions);
-        for (const d of dets) {
-          const b: Box = [d.box.x, d.box.y, d.box.width, d.box.height];
-          // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
-          const cut =
-            (tx > 0 && b[0] <= EDGE) ||
-            (ty > 0 && b[1] <= EDGE) ||
-            (tx + tw < img.width && b[0] + b[2] >= tw - EDGE) ||
-            (ty + th < img.height && b[1] + b[3] >= th - EDGE);
-          if (!cut) found.push({ box: translateBox(b, tx, ty), score: d.score });
-        }
-      } finally {
-        tile.dispose();
-      }
+    if (!regions) {
+      const passes = await searchArea(t, [0, 0, img.width, img.height], true, found, tilesOnlyIfNone);
+      return { found, passes };
     }
-    return { found, passes: 1 + tiles.length };
+    let passes = 0;
+    for (const r of regions) passes += await searchArea(t, r, false, found, false);
+    return { found, passes };
   }
 
-  async function analyzeRgb(img: RgbImage, map: ToSource, query: boolean): Promise<FaceDetection[]> {
+  /** Motion boxes (source pixels) as padded, merged search areas in image pixels; undefined: whole image. */
+  function searchRegions(boxes: Box[], img: RgbImage, sx: number, sy: number): Box[] | undefined {
+    const { tileSize, overlap } = options.tiling;
+    const pad = Math.round(options.regionPadding);
+    let areas = mergeBoxes(
+      boxes.map((b) =>
+        growBox([b[0] / sx, b[1] / sy, b[2] / sx, b[3] / sy], pad, 0.1, img.width, img.height),
+      ),
+    ).filter((b) => b[2] >= 8 && b[3] >= 8);
+    // tiny areas are searched at no less than the smallest-face context SSD needs
+    areas = mergeBoxes(areas.map((b) => growTo(b, options.regionMinSide, img.width, img.height)));
+    const regionPasses = areas.reduce(
+      (n, [, , w, h]) => n + (Math.max(w, h) > tileSize ? 1 + planTiles(w, h, tileSize, overlap).length : 1),
+      0,
+    );
+    const fullPasses =
+      Math.max(img.width, img.height) > tileSize
+        ? 1 + planTiles(img.width, img.height, tileSize, overlap).length
+        : 1;
+    return regionPasses < fullPasses ? areas : undefined;
+  }
+
+  async function analyzeRgb(
+    img: RgbImage,
+    map: ToSource,
+    query: boolean,
+    frameRegions?: Box[],
+  ): Promise<FaceDetection[]> {
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
     const t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+    const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy) : undefined;
     let crops: Tensor3D[] = [];
     let aligned: Tensor3D[] = [];
     try {
-      const { found, passes } = await locate(t, img, query);
+      const { found, passes } = await locate(t, img, query, regions);
       const t1 = performance.now();
       timings.detect = t1 - t0;
       timings.passes = passes;
@@ -286,6 +355,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         { data, width: frame.width, height: frame.height },
         { sx: frame.sourceWidth / frame.width, sy: frame.sourceHeight / frame.height, dx: 0, dy: 0 },
         false,
+        frame.regions,
       );
     },
     async analyzeImage(buf: Buffer): Promise<FaceDetection[]> {
@@ -337,6 +407,15 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       if (!givenRecognizer) recognizer.dispose();
     },
   };
+}
+
+/** Grows a box about its centre to at least `side` on each axis, kept inside the image. */
+function growTo(b: Box, side: number, width: number, height: number): Box {
+  const w = Math.min(width, Math.max(b[2], side));
+  const h = Math.min(height, Math.max(b[3], side));
+  const x = Math.min(Math.max(0, Math.round(b[0] + b[2] / 2 - w / 2)), width - w);
+  const y = Math.min(Math.max(0, Math.round(b[1] + b[3] / 2 - h / 2)), height - h);
+  return [x, y, w, h];
 }
 
 async function thumbnail(img: RgbImage, box: Box, height: number): Promise<Buffer> {

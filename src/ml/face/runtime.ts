@@ -23,7 +23,11 @@ export interface FaceRuntime {
   backend: string;
 }
 
+/** Where the face nets run: 'cpu' never loads a GPU build; 'gpu' insists on tfjs-node-gpu. */
+export type FaceDevice = 'auto' | 'cpu' | 'gpu';
+
 let runtime: Promise<FaceRuntime> | undefined;
+let runtimeDevice: FaceDevice | undefined;
 
 function resolvable(pkg: string): boolean {
   try {
@@ -34,13 +38,18 @@ function resolvable(pkg: string): boolean {
   }
 }
 
-async function initRuntime(): Promise<FaceRuntime> {
+async function initRuntime(device: FaceDevice): Promise<FaceRuntime> {
   const forced = process.env.SIGHTLINE_TF_BACKEND; // 'wasm' to skip tfjs-node (tests, comparisons)
-  if (forced !== 'wasm') {
+  if (device === 'gpu' && !resolvable('@tensorflow/tfjs-node-gpu')) {
+    throw new InternalError('--device gpu: @tensorflow/tfjs-node-gpu is not installed');
+  }
+  if (forced !== 'wasm' || device === 'gpu') {
     for (const [pkg, build] of [
       ['@tensorflow/tfjs-node-gpu', 'face-api.node-gpu.js'],
       ['@tensorflow/tfjs-node', 'face-api.node.js'],
     ] as const) {
+      if (device === 'cpu' && pkg === '@tensorflow/tfjs-node-gpu') continue;
+      if (device === 'gpu' && pkg !== '@tensorflow/tfjs-node-gpu') continue;
       if (!resolvable(pkg)) continue;
       try {
         const faceapi = require(`@vladmandic/face-api/dist/${build}`) as FaceApiModule;
@@ -49,6 +58,7 @@ async function initRuntime(): Promise<FaceRuntime> {
         return { faceapi, tf, backend: tf.getBackend() };
       } catch {
         // a native build that fails to load (wrong CUDA, missing .node) falls through to wasm
+        if (device === 'gpu') throw new InternalError('--device gpu: tfjs-node-gpu failed to load');
       }
     }
   }
@@ -64,10 +74,23 @@ async function initRuntime(): Promise<FaceRuntime> {
   return { faceapi, tf, backend: tf.getBackend() };
 }
 
-/** The process-wide face-api runtime (tfjs has one global engine, so this is shared). */
-export function getFaceRuntime(): Promise<FaceRuntime> {
-  runtime ??= initRuntime().catch((err: unknown) => {
+/**
+ * The process-wide face-api runtime (tfjs has one global engine, so this is shared). The first
+ * caller's device decides; later callers get that runtime whatever they ask ('auto' by default
+ * keeps the historical order: tfjs-node-gpu, tfjs-node, wasm).
+ */
+export function getFaceRuntime(device: FaceDevice = 'auto'): Promise<FaceRuntime> {
+  if (runtime && runtimeDevice !== device && device === 'gpu') {
+    return runtime.then((rt) => {
+      if (!rt.backend.includes('tensorflow') || !resolvable('@tensorflow/tfjs-node-gpu'))
+        throw new InternalError(`--device gpu: face runtime already started on ${rt.backend}`);
+      return rt;
+    });
+  }
+  runtimeDevice ??= device;
+  runtime ??= initRuntime(device).catch((err: unknown) => {
     runtime = undefined;
+    runtimeDevice = undefined;
     throw err;
   });
   return runtime;

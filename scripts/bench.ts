@@ -1,0 +1,244 @@
+/**
+ * Speed bench: `npm run bench [files...]`. For each file (default: the generated 120 s 1080p25
+ * bench clip) measures in one run (a) a plain ffmpeg decode, (b) `sightline index` with default
+ * settings into a temp store (wall time, peak RSS, per-stage seconds), (c) the face-api tfjs-wasm
+ * reference (SSD on whole frames + descriptors) on the same sampled frames. Prints a table and
+ * writes bench-out/bench.json. Not a test: figures depend on the machine and its load.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { ensureBenchClip } from '../fixtures/lib/bench.js';
+import { resolveFfmpeg } from '../src/infra/ffmpeg-path.js';
+import { probe, sampleFrames } from '../src/infra/ffmpeg.js';
+import { getFaceRuntime, loadWeightMap } from '../src/ml/face/runtime.js';
+
+interface Run {
+  seconds: number;
+  peakRssMb: number;
+  cpuSeconds: number;
+  stdout: string;
+  code: number | null;
+}
+
+/** Runs a command under /usr/bin/time -v when present (peak RSS, CPU), else polls /proc for VmHWM. */
+async function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const t0 = performance.now();
+  const child = gnuTime
+    ? spawn('/usr/bin/time', ['-v', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
+    : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-20000)));
+  let hwm = 0;
+  const poll = gnuTime
+    ? undefined
+    : setInterval(() => {
+        void readFile(`/proc/${child.pid}/status`, 'utf8')
+          .then((s) => {
+            const m = /VmHWM:\s+(\d+) kB/.exec(s);
+            if (m) hwm = Math.max(hwm, Number(m[1]) / 1024);
+          })
+          .catch(() => undefined);
+      }, 100);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  if (poll) clearInterval(poll);
+  const seconds = (performance.now() - t0) / 1000;
+  let cpuSeconds = NaN;
+  if (gnuTime) {
+    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+    if (rss) hwm = Number(rss[1]) / 1024;
+    const u = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+    const sy = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+    if (u && sy) cpuSeconds = Number(u[1]) + Number(sy[1]);
+  }
+  if (code !== 0) process.stderr.write(stderr.slice(-3000) + '\n');
+  return { seconds, peakRssMb: hwm, cpuSeconds, stdout, code };
+}
+
+/** face-api as documented: SSD MobileNet on the whole frame, landmarks and a descriptor per face. */
+async function reference(path: string, width: number, height: number, maxFrames: number) {
+  process.env.SIGHTLINE_TF_BACKEND ??= 'wasm';
+  const { faceapi, tf } = await getFaceRuntime();
+  const ssd = new faceapi.SsdMobilenetv1();
+  ssd.loadFromWeightMap(loadWeightMap(tf, 'face-api/ssd_mobilenetv1') as never);
+  const lm = new faceapi.FaceLandmark68Net();
+  lm.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_landmark_68') as never);
+  const rec = new faceapi.FaceRecognitionNet();
+  rec.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_recognition') as never);
+  const opts = new faceapi.SsdMobilenetv1Options({ minConfidence: 0.5 });
+  let frames = 0;
+  let faces = 0;
+  let ms = 0;
+  for await (const f of sampleFrames(path, { fps: 2, maxWidth: 1920, width, height })) {
+    if (frames >= maxFrames) break;
+    const t = tf.tensor3d(
+      new Uint8Array(f.data.buffer, f.data.byteOffset, f.data.length),
+      [f.height, f.width, 3],
+      'int32',
+    );
+    const t0 = performance.now();
+    const dets = await ssd.locateFaces(t as never, opts);
+    if (dets.length > 0) {
+      const crops = await faceapi.extractFaceTensors(t as never, dets);
+      const lms = await lm.detectLandmarks(crops as never);
+      const aligned = await faceapi.extractFaceTensors(
+        t as never,
+        (Array.isArray(lms) ? lms : [lms]).map((l, i) => l.shiftBy(dets[i]!.box.x, dets[i]!.box.y).align()),
+      );
+      for (const a of aligned) {
+        const d = (await rec.computeFaceDescriptor(a as never)) as Float32Array;
+        void d;
+      }
+      for (const c of [...crops, ...aligned]) (c as unknown as { dispose(): void }).dispose();
+      faces += dets.length;
+    }
+    ms += performance.now() - t0;
+    t.dispose();
+    frames++;
+  }
+  return { frames, faces, msPerFrame: frames ? ms / frames : 0 };
+}
+
+async function benchFile(path: string, refFrames: number) {
+  const info = await probe(path);
+  const ffmpeg = resolveFfmpeg().path;
+  process.stderr.write(
+    `bench ${basename(path)}: ${info.width}x${info.height}, ${info.duration.toFixed(1)} s\n`,
+  );
+  const decode = await measured(ffmpeg, [
+    '-hide_banner',
+    '-nostdin',
+    '-v',
+    'error',
+    '-i',
+    path,
+    '-f',
+    'null',
+    '-',
+  ]);
+  const store = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+  let index: Run;
+  try {
+    index = await measured(
+      process.execPath,
+      ['bin/sightline.js', 'index', path, '--store', store, '--json'],
+      {
+        ...process.env,
+        SIGHTLINE_NO_PROGRESS: '1',
+      },
+    );
+  } finally {
+    await rm(store, { recursive: true, force: true });
+  }
+  const events = index.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const done = events.find((e) => e.type === 'file-done') as
+    | {
+        frames: number;
+        analysed?: number;
+        faces: number;
+        plates: number;
+        faceTracks: number;
+        plateTracks: number;
+        stageSeconds: Record<string, number>;
+      }
+    | undefined;
+  const ref = refFrames > 0 ? await reference(path, info.width, info.height, refFrames) : undefined;
+  const sampled = Math.floor(info.duration * 2);
+  return {
+    file: path,
+    width: info.width,
+    height: info.height,
+    duration: info.duration,
+    decode: { seconds: decode.seconds, cpuSeconds: decode.cpuSeconds, peakRssMb: decode.peakRssMb },
+    index: {
+      ok: index.code === 0 && done !== undefined,
+      seconds: index.seconds,
+      cpuSeconds: index.cpuSeconds,
+      peakRssMb: index.peakRssMb,
+      ratioToDecode: index.seconds / decode.seconds,
+      realTimeFactor: info.duration / index.seconds,
+      frames: done?.frames,
+      analysed: done?.analysed,
+      faces: done?.faces,
+      faceTracks: done?.faceTracks,
+      plates: done?.plates,
+      plateTracks: done?.plateTracks,
+      stageSeconds: done?.stageSeconds,
+    },
+    reference: ref && {
+      ...ref,
+      estSecondsAllFrames: (ref.msPerFrame * sampled) / 1000,
+      ratioToDecode: (ref.msPerFrame * sampled) / 1000 / decode.seconds,
+    },
+  };
+}
+
+const argv = process.argv.slice(2);
+const refArg = argv.indexOf('--ref-frames');
+const refFrames = refArg >= 0 ? Number(argv.splice(refArg, 2)[1]) : 20;
+const files = argv.length > 0 ? argv : [(await ensureBenchClip()).path];
+const results = [];
+for (const f of files) results.push(await benchFile(f, refFrames));
+
+const fmt = (n: number | undefined, d = 1): string =>
+  n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(d);
+for (const r of results) {
+  const st = r.index.stageSeconds ?? {};
+  console.log(`\n${r.file} (${r.width}x${r.height}, ${fmt(r.duration)} s)`);
+  console.table({
+    'decode only (ffmpeg -f null)': {
+      seconds: fmt(r.decode.seconds, 2),
+      'x decode': '1.00',
+      'x real time': fmt(r.duration / r.decode.seconds),
+      'peak RSS MB': fmt(r.decode.peakRssMb, 0),
+      'cpu s': fmt(r.decode.cpuSeconds),
+    },
+    'sightline index (defaults)': {
+      seconds: fmt(r.index.seconds, 2),
+      'x decode': fmt(r.index.ratioToDecode, 2),
+      'x real time': fmt(r.index.realTimeFactor, 2),
+      'peak RSS MB': fmt(r.index.peakRssMb, 0),
+      'cpu s': fmt(r.index.cpuSeconds),
+    },
+    'face-api reference (est.)': r.reference
+      ? {
+          seconds: fmt(r.reference.estSecondsAllFrames, 1),
+          'x decode': fmt(r.reference.ratioToDecode, 1),
+          'x real time': fmt(r.duration / r.reference.estSecondsAllFrames, 2),
+          'peak RSS MB': '-',
+          'cpu s': '-',
+        }
+      : { seconds: '-', 'x decode': '-', 'x real time': '-', 'peak RSS MB': '-', 'cpu s': '-' },
+  });
+  console.log(
+    `frames ${r.index.frames ?? '-'} sampled, ${r.index.analysed ?? '-'} analysed; faces ${r.index.faces ?? '-'} in ${r.index.faceTracks ?? '-'} tracks; plates ${r.index.plates ?? '-'} in ${r.index.plateTracks ?? '-'} tracks`,
+  );
+  console.log(
+    'stage seconds: ' +
+      Object.entries(st)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', '),
+  );
+  if (r.reference)
+    console.log(
+      `reference: ${r.reference.frames} frames, ${fmt(r.reference.msPerFrame, 0)} ms/frame, ${r.reference.faces} faces`,
+    );
+}
+await mkdir('bench-out', { recursive: true });
+await writeFile(
+  'bench-out/bench.json',
+  JSON.stringify(
+    { at: new Date().toISOString(), cpus: cpus().length, loadavg: loadavg(), results },
+    null,
+    2,
+  ) + '\n',
+);
+console.log('\nwrote bench-out/bench.json');

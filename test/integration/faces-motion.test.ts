@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iou } from '../../src/core/geometry.js';
+import type { Box } from '../../src/core/types.js';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../../src/ml/face/index.js';
+import { composeFaceFrame, demoSample, type FaceSource } from '../../src/ml/face/synthetic.js';
+
+let analyzer: FaceAnalyzer;
+let sources: FaceSource[];
+
+beforeAll(async () => {
+  analyzer = await createFaceAnalyzer();
+  sources = [];
+  for (const n of [1, 3]) {
+    const image = readFileSync(demoSample(n));
+    const found = await analyzer.analyzeImage(image);
+    sources.push({ image, box: found[0]!.box });
+  }
+});
+
+afterAll(() => analyzer.dispose());
+
+describe('faces on motion regions (real models)', () => {
+  it('finds 48 px faces in 1080p when only their motion regions are searched, in fewer passes', async () => {
+    const { frame, truth } = await composeFaceFrame(sources, [48, 48, 48, 48, 48, 48], {
+      background: readFileSync(demoSample(4)),
+    });
+    // motion boxes as the detector reports them: loose around the head, source pixels
+    const regions: Box[] = truth
+      .slice(0, 3)
+      .map((t) => [t.box[0] - 20, t.box[1] - 30, t.box[2] + 40, t.box[3] + 80]);
+    const found = await analyzer.analyzeFrame({ ...frame, regions });
+    expect(analyzer.lastTimings.passes).toBeLessThan(9);
+    const hits = truth.slice(0, 3).filter((t) => found.some((f) => iou(f.box, t.box) >= 0.3)).length;
+    expect(hits).toBe(3);
+    // faces outside every region are not searched
+    const outside = truth.slice(3).filter((t) => found.some((f) => iou(f.box, t.box) >= 0.3)).length;
+    expect(outside).toBe(0);
+  });
+
+  it('regions covering most of the frame fall back to the whole-frame search', async () => {
+    const { frame, truth } = await composeFaceFrame(sources, [64, 64, 64, 64], {
+      background: readFileSync(demoSample(4)),
+    });
+    const found = await analyzer.analyzeFrame({ ...frame, regions: [[0, 0, 1900, 1000]] });
+    const hits = truth.filter((t) => found.some((f) => iou(f.box, t.box) >= 0.3)).length;
+    expect(hits).toBe(4);
+  });
+});
