@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { SightlineError } from '../errors.js';
+import { environmentFault, SightlineError } from '../errors.js';
 import { openExportContext } from '../store/export-context.js';
 import { gitCommit, TOOL_VERSION } from '../version.js';
 import { registerExport } from './export.js';
@@ -46,6 +46,12 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`sightline: ${safeText(e.message)}\n`);
       if (debug) process.stderr.write(`${e.stack ?? ''}\n`);
       return e.exitCode;
+    }
+    const fault = environmentFault(e);
+    if (fault) {
+      process.stderr.write(`sightline: ${safeText(fault.message)}\n`);
+      if (debug && e instanceof Error) process.stderr.write(`${e.stack ?? ''}\n`);
+      return fault.exitCode;
     }
     const message = e instanceof Error ? e.message : String(e);
     process.stderr.write(`sightline: internal error: ${safeText(message)}\n`);

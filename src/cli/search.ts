@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { normalisePattern } from '../core/plate.js';
 import type { SearchDocument, SearchResult } from '../core/types.js';
 import { errorMessage, InputError, PartialFailure, UsageError } from '../errors.js';
@@ -23,6 +24,8 @@ interface CommonOpts {
 
 /** Photos larger than this are refused before decoding: a decompression bomb must not take the machine. */
 export const MAX_PHOTO_BYTES = 64 * 1024 * 1024;
+/** Decoded size limit: a small file can hold a huge image (a decompression bomb); 50 Mpx is ample for a photo. */
+export const MAX_PHOTO_PIXELS = 50_000_000;
 const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|bmp|gif|avif|heic)$/i;
 
 function parseLimit(v: string): number {
@@ -99,7 +102,23 @@ async function readPhoto(path: string): Promise<Buffer> {
   if (!st.isFile()) throw new InputError(`photo ${path} is not a file`);
   if (st.size === 0) throw new InputError(`photo ${path} is empty`);
   if (st.size > MAX_PHOTO_BYTES) throw new InputError(`photo ${path} is over 64 MB: use a smaller copy`);
-  return readFile(path);
+  const buf = await readFile(path);
+  // Only the header is read here; nothing is decoded until the size is known to be safe.
+  let meta;
+  try {
+    meta = await sharp(buf, { limitInputPixels: false }).metadata();
+  } catch (e) {
+    throw new InputError(`photo ${path} cannot be read as an image (${errorMessage(e)}): use a JPEG or PNG`);
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0) * Math.max(1, meta.pages ?? 1);
+  if (!meta.width || !meta.height)
+    throw new InputError(`photo ${path} has no image size in its header: use a JPEG or PNG`);
+  if (pixels > MAX_PHOTO_PIXELS) {
+    throw new InputError(
+      `photo ${path} is ${meta.width}x${meta.height} pixels, over the ${MAX_PHOTO_PIXELS / 1e6} Mpx limit: use a smaller copy`,
+    );
+  }
+  return buf;
 }
 
 interface PhotoFace {
@@ -169,6 +188,8 @@ async function faceAction(
     people.push({ photos });
   }
 
+  // Photos given directly are checked before the store and the models are opened: a bad one fails fast.
+  if (!opts.watchlist) for (const p of photos) await readPhoto(p);
   const store = await Store.open(storePath(opts.store), { create: false });
   const analyzer = await createFaceAnalyzer();
   const problems: string[] = [];

@@ -1,8 +1,9 @@
+import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
 import type { SourceInfo, TimeSource } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
-import { errorMessage, InputError } from '../errors.js';
+import { environmentFault, environmentFaultKind, errorMessage, InputError } from '../errors.js';
 import { probe } from '../infra/ffmpeg.js';
 import { sha256File } from '../infra/hash.js';
 import { discover, folderCamera, type Candidate } from '../ingest/discover.js';
@@ -79,15 +80,30 @@ export function resolveStart(
 /** Indexes a batch: per-file failures are collected, never thrown; the batch goes on. */
 export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   const t0 = performance.now();
+  // A path that does not exist is a typo, not a broken file: nothing is done (exit 2).
+  for (const p of opts.paths) {
+    const missing = await lstat(p).then(
+      () => false,
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT' || e.code === 'ENOTDIR',
+    );
+    if (missing) throw new InputError(`${p} does not exist: check the path`);
+  }
   const found = await discover(opts.paths);
-  const store = await Store.open(opts.storeDir, { create: true });
-  let lock: WriteLock | undefined;
+  // The lock comes before the store is opened: a second writer touches nothing, not even table creation.
+  await Store.prepareDir(opts.storeDir);
+  const lock = WriteLock.acquire(opts.storeDir);
+  let store: Store;
+  try {
+    store = await Store.open(opts.storeDir, { create: true });
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   let stages: Stages | undefined;
   const failed = [...found.failed];
   let indexed = 0;
   let skipped = 0;
   try {
-    lock = WriteLock.acquire(opts.storeDir);
     const recovered = await store.recover();
     opts.onEvent({
       type: 'run-start',
@@ -177,6 +193,10 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
       } catch (e) {
         // A file that failed midway leaves no partial rows behind.
         if (begun) await store.purgeSource(begun).catch(() => undefined);
+        // A full disk or a store turned read-only fails every file after this one: stop the batch.
+        // Sources completed so far stay; the half-written one is purged now or by the next run.
+        const kind = environmentFaultKind(e);
+        if (kind === 'disk-full' || kind === 'read-only') throw environmentFault(e) ?? e;
         const reason = errorMessage(e);
         failed.push({ path: c.path, reason });
         opts.onEvent({ type: 'file-failed', path: c.path, reason });
@@ -185,7 +205,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
     if (indexed > 0) await store.maintain();
   } finally {
     await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
-    lock?.release();
+    lock.release();
     store.close();
   }
   opts.onEvent({ type: 'summary', indexed, skipped, failed, seconds: (performance.now() - t0) / 1000 });

@@ -1,7 +1,7 @@
 import type { Schema } from 'apache-arrow';
 import * as lancedb from '@lancedb/lancedb';
 import { mkdirSync } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import {
   facesSchema,
@@ -22,6 +22,23 @@ export type { FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 export const ANN_INDEX_MIN_ROWS = 100_000;
 
 const DETECTION_TABLES = ['faces', 'plates', 'tracks'] as const;
+
+const crashHits = new Map<string, number>();
+
+/**
+ * Test hook for the crash matrix (docs/reliability.md): with SIGHTLINE_TEST_CRASH_AT=<point>[:<n>]
+ * the process kills itself with SIGKILL the n-th time (default 1st) it reaches that point, so a
+ * real `kill -9` lands exactly between two writes. Without the variable it does nothing.
+ */
+export function crashPoint(point: string): void {
+  const spec = process.env.SIGHTLINE_TEST_CRASH_AT;
+  if (!spec) return;
+  const [name, nth] = spec.split(':');
+  if (name !== point) return;
+  const hits = (crashHits.get(point) ?? 0) + 1;
+  crashHits.set(point, hits);
+  if (hits === Number(nth ?? 1)) process.kill(process.pid, 'SIGKILL');
+}
 
 /** SQL string literal for LanceDB filters. */
 export function sqlString(s: string): string {
@@ -53,6 +70,38 @@ export class Store {
     private readonly db: lancedb.Connection,
   ) {}
 
+  /**
+   * Makes sure `dir` can hold a store before anything is written: a file, or a folder with other
+   * content that is not a store (a footage folder, a home folder), is refused rather than filled.
+   * A folder holding only a stale write.lock is a store whose first run was killed early.
+   */
+  static async prepareDir(dir: string): Promise<void> {
+    const st = await stat(dir).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      if (e.code === 'ENOTDIR') throw new InputError(`--store ${dir} lies under a file: give a folder path`);
+      throw e;
+    });
+    if (!st) {
+      try {
+        mkdirSync(dir, { recursive: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOTDIR' || (e as NodeJS.ErrnoException).code === 'EEXIST')
+          throw new InputError(`--store ${dir} lies under a file: give a folder path`);
+        throw e;
+      }
+      return;
+    }
+    if (!st.isDirectory())
+      throw new InputError(`--store ${dir} is a file, not a store folder: give a folder path`);
+    const entries = await readdir(dir);
+    const isStore = entries.some((e) => e === 'meta.lance' || e === 'write.lock');
+    if (entries.length > 0 && !isStore) {
+      throw new InputError(
+        `--store ${dir} is a folder with other content, not a Sightline store: give a new or empty folder`,
+      );
+    }
+  }
+
   /** Opens a store; `create` makes it when absent (index), otherwise a missing store is an InputError. */
   static async open(dir: string, opts: { create: boolean }): Promise<Store> {
     const exists = await access(dir).then(
@@ -65,6 +114,10 @@ export class Store {
       }
       mkdirSync(dir, { recursive: true });
     } else if (!opts.create) {
+      if (!(await stat(dir)).isDirectory())
+        throw new InputError(
+          `--store ${dir} is a file, not a Sightline store: point --store at the folder 'sightline index' made`,
+        );
       const entries = await readdir(dir).catch(() => [] as string[]);
       if (!entries.some((e) => e.startsWith('meta'))) {
         throw new InputError(
@@ -92,7 +145,15 @@ export class Store {
     }
     const meta = await this.db.openTable('meta');
     this.tables.set('meta', meta);
-    const rows = (await meta.query().where(`key = 'schema_version'`).toArray()) as Array<{ value: string }>;
+    let rows = (await meta.query().where(`key = 'schema_version'`).toArray()) as Array<{ value: string }>;
+    if (rows.length === 0 && create && (await meta.countRows()) === 0) {
+      // A first run killed between creating the meta table and filling it: finish the job.
+      await meta.add([
+        { key: 'schema_version', value: String(SCHEMA_VERSION) },
+        { key: 'created_at', value: new Date().toISOString() },
+      ]);
+      rows = (await meta.query().where(`key = 'schema_version'`).toArray()) as Array<{ value: string }>;
+    }
     const version = Number(rows[0]?.value);
     if (version !== SCHEMA_VERSION) {
       throw new InputError(
@@ -160,6 +221,7 @@ export class Store {
     for (const name of DETECTION_TABLES) {
       const t = await this.table(name);
       if (t && (await t.countRows(where)) > 0) await t.delete(where);
+      crashPoint(`purged-${name}`);
     }
     const sources = await this.table('sources');
     if (sources) await sources.delete(`sha256 = ${sqlString(sha256)}`);
@@ -176,6 +238,7 @@ export class Store {
     await this.purgeSource(row.sha256);
     const t = await this.ensure('sources', sourcesSchema);
     await t.add([{ ...row, status: 'indexing' }]);
+    crashPoint('source-begun');
   }
 
   async addFaces(rows: FaceRow[]): Promise<void> {
@@ -189,6 +252,7 @@ export class Store {
     if (rows.length === 0) return;
     const t = await this.ensure('plates', platesSchema);
     await t.add(rows as unknown as Record<string, unknown>[]);
+    crashPoint('plates-added');
   }
 
   async addTracks(rows: TrackRow[]): Promise<void> {
@@ -199,6 +263,7 @@ export class Store {
 
   /** The one write that makes a source's rows count: a single atomic update of its status. */
   async completeSource(sha256: string, framesSampled: number): Promise<void> {
+    crashPoint('before-complete');
     const t = await this.ensure('sources', sourcesSchema);
     await t.update({
       where: `sha256 = ${sqlString(sha256)}`,
@@ -209,9 +274,15 @@ export class Store {
   async counts(): Promise<StoreCounts> {
     const sources = await this.listSources();
     const complete = sources.filter((s) => s.status === 'complete');
+    // Rows of a source a crash left half-written do not count (recover() removes them on the next index).
+    const incomplete = sources.filter((s) => s.status !== 'complete').map((s) => sqlString(s.sha256));
     const count = async (name: string, filter?: string): Promise<number> => {
       const t = await this.table(name);
-      return t ? t.countRows(filter) : 0;
+      if (!t) return 0;
+      const all = await t.countRows(filter);
+      if (incomplete.length === 0) return all;
+      const orphan = `source_sha256 IN (${incomplete.join(', ')})`;
+      return all - (await t.countRows(filter ? `(${filter}) AND ${orphan}` : orphan));
     };
     return {
       sources: complete.length,
