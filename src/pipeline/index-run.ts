@@ -4,6 +4,7 @@ import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamer
 import type { SourceInfo, TimeSource } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
 import { environmentFault, environmentFaultKind, errorMessage, InputError } from '../errors.js';
+import { AuditLog } from '../infra/audit-log.js';
 import { probe } from '../infra/ffmpeg.js';
 import { sha256File } from '../infra/hash.js';
 import { discover, folderCamera, type Candidate } from '../ingest/discover.js';
@@ -113,6 +114,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
     });
     for (const f of found.failed) opts.onEvent({ type: 'file-failed', ...f });
     const seenSha = new Map<string, string>();
+    const indexedSources: Array<Record<string, unknown>> = [];
 
     for (const c of found.candidates) {
       if (opts.signal?.aborted) break;
@@ -183,6 +185,13 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
             opts.onEvent({ type: 'progress', path: c.path, offset, duration: p.duration, frames }),
         });
         indexed++;
+        indexedSources.push({
+          path: c.path,
+          sha256,
+          camera,
+          startTime: start.startTime,
+          startTimeSource: start.startTimeSource,
+        });
         opts.onEvent({
           type: 'file-done',
           path: c.path,
@@ -203,6 +212,16 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
       }
     }
     if (indexed > 0) await store.maintain();
+    // The run goes into the store's hash-chained log, which every export carries.
+    await AuditLog.forStore(opts.storeDir).append('index', {
+      pipelineVersion: opts.pipelineVersion,
+      settings: opts.settings,
+      ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
+      ...(opts.start !== undefined ? { start: opts.start } : {}),
+      indexed: indexedSources,
+      skipped,
+      failed,
+    });
   } finally {
     await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
     lock.release();
