@@ -12,8 +12,9 @@ export interface FaceQuery {
 
 /**
  * How a sighting (track) is scored from its faces' similarities to the query:
- * - 'best': the best face's similarity (default);
- * - 'top3': the mean of the track's three best face similarities (fewer if it has fewer faces);
+ * - 'best': the best face's similarity;
+ * - 'top3' (default): the mean of the track's three best face similarities (fewer if it has fewer
+ *   faces): one lucky frame of a look-alike no longer passes the threshold on its own;
  * - 'fused': similarity to the track's quality-weighted mean descriptor (reads every face vector).
  * Measured by scripts/eval-face-search.ts; docs/accuracy-faces.md has the figures.
  */
@@ -40,8 +41,8 @@ export function fuseQuery(descriptors: Float32Array[]): Float32Array {
 const CANDIDATES = 4000;
 
 /**
- * Finds sightings of a person: nearest face rows, kept at or above the threshold, grouped by
- * track. A sighting's score is its best face's similarity; its evidence is that face's frame.
+ * Finds sightings of a person: nearest face rows grouped by track, scored per `scoring` (default
+ * 'top3'), kept at or above the threshold. A sighting's evidence is its best-matching face's frame.
  */
 export async function searchFaces(
   store: Store,
@@ -49,7 +50,7 @@ export async function searchFaces(
   opts: FaceSearchOptions,
 ): Promise<SearchResult[]> {
   const rows = await store.nearestFaces(q.vector, CANDIDATES);
-  const scoring = opts.scoring ?? 'best';
+  const scoring = opts.scoring ?? 'top3';
   const best = new Map<string, { sim: number; offset: number; pts: number; box: Box; source: string }>();
   const sims = new Map<string, number[]>();
   for (const r of rows) {

@@ -90,3 +90,17 @@ describe('searchFaces track scoring', () => {
     expect(r[1]?.score).toBeLessThan(0.9);
   });
 });
+
+describe('searchFaces default scoring', () => {
+  it('is top3: a look-alike with one lucky frame is not returned at the threshold', async () => {
+    const store = fakeStore([
+      { track: 'lookalike', sim: 0.93 },
+      { track: 'lookalike', sim: 0.9 },
+      { track: 'lookalike', sim: 0.88 },
+      { track: 'short', sim: 0.95 },
+    ]);
+    const r = await searchFaces(store, { vector: query }, { threshold: 0.92, limit: 10 });
+    // a one-face track scores its one face
+    expect(r.map((x) => [x.trackId, x.score])).toEqual([['short', 0.95]]);
+  });
+});
