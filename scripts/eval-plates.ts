@@ -3,7 +3,7 @@
  * yolov4-custom-functions photos and video. Data stays where it is (licensed for internal
  * testing only); nothing is copied into the repo.
  *
- *   npx tsx scripts/eval-plates.ts [--det 960] [--unclip 1.6] [--cls] [--no-merge]
+ *   npx tsx scripts/eval-plates.ts [--det 960] [--unclip 1.3] [--cls] [--no-merge]
  *                                  [--min-conf 0.5] [--regions us,eu,br] [--no-video] [--out eval-out/plates.json]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ const arg = (name: string): string | undefined => {
 };
 const cfg: PlateReaderOptions = {
   detLimitSide: Number(arg('--det') ?? 960),
-  unclipRatio: Number(arg('--unclip') ?? 1.6),
+  unclipRatio: Number(arg('--unclip') ?? 1.3),
   useCls: args.includes('--cls'),
   mergeLines: !args.includes('--no-merge'),
   minConfidence: Number(arg('--min-conf') ?? 0.5),
@@ -195,7 +195,7 @@ for (const row of readCsv(join(DATA, 'openalpr_endtoend', 'us.csv')).slice(0, 20
   let t = performance.now();
   const boxes = await ocr.detect(img, {
     limitSide: cfg.detLimitSide ?? 960,
-    unclipRatio: cfg.unclipRatio ?? 1.6,
+    unclipRatio: cfg.unclipRatio ?? 1.3,
   });
   timing.detMs.push(performance.now() - t);
   const b = boxes[0];

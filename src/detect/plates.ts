@@ -11,7 +11,7 @@ export interface PlateReaderOptions {
   threads?: number;
   /** Longest side of the text detector's input (default 960; see docs/accuracy-plates.md). */
   detLimitSide?: number;
-  /** DB unclip ratio (default 1.6). */
+  /** DB unclip ratio (default 1.3; see docs/accuracy-plates.md). */
   unclipRatio?: number;
   /** Use the 0/180° classifier (default false). */
   useCls?: boolean;
@@ -112,7 +112,7 @@ export async function readRgb(
 ): Promise<Array<PlateReading & { score: number }>> {
   const boxes = await ocr.detect(img, {
     limitSide: opts.detLimitSide ?? 960,
-    unclipRatio: opts.unclipRatio ?? 1.6,
+    unclipRatio: opts.unclipRatio ?? 1.3,
   });
   const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
   const minConf = opts.minConfidence ?? 0.5;
