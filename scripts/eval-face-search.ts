@@ -190,9 +190,9 @@ function truthOf(r: SearchResult, apps: Appearance[]): Appearance | undefined {
   return apps.find((a) => a.camera === r.camera && a.segment === seg && a.lane === lane);
 }
 
-/** Tracker thresholds proposed for src/core/face-track.ts (measured here by re-linking stored faces). */
+/** Tracker thresholds checked by re-linking stored faces (now the defaults of src/core/face-track.ts). */
 const PROPOSED_LINK: Partial<FaceTrackOptions> = {
-  minCosineWithOverlap: 0.85,
+  minCosineNear: 0.85,
   minCosineAlone: DEFAULT_FACE_THRESHOLD,
 };
 

@@ -44,18 +44,31 @@ export interface FaceTrack {
 export interface FaceTrackOptions {
   /** How many sampled frames a track may miss and still continue. */
   maxGap: number;
-  /** Overlap needed to link on position (with at least `minCosineWithOverlap` similarity). */
+  /** Overlap that counts as "the same place" (with at least `minCosineNear` similarity). */
   minIou: number;
-  minCosineWithOverlap: number;
-  /** Similarity that links without overlap (the person moved far between samples). */
+  /**
+   * How far (in face widths, per sampled frame elapsed) the face may have moved and still count
+   * as near, for a walking person whose boxes no longer overlap at 1–2 samples a second.
+   */
+  maxMoveWidths: number;
+  /** Similarity that links a face near the track's last one. */
+  minCosineNear: number;
+  /** Similarity that links without being near (the person moved far between samples). */
   minCosineAlone: number;
 }
 
+/**
+ * face-api's 128-d descriptors are not centred: different people score about 0.83 on average and
+ * up to ~0.92 (docs/accuracy-faces.md), the same person ~0.95+. So position alone never links:
+ * near needs 0.85, and without position only the calibrated match threshold (0.92) links.
+ * Lower values merged bystanders into one sighting on real CCTV.
+ */
 export const DEFAULT_FACE_TRACK_OPTIONS: FaceTrackOptions = {
   maxGap: 2,
   minIou: 0.2,
-  minCosineWithOverlap: 0.3,
-  minCosineAlone: 0.75,
+  maxMoveWidths: 1.5,
+  minCosineNear: 0.85,
+  minCosineAlone: 0.92,
 };
 
 interface OpenTrack {
@@ -73,10 +86,15 @@ export function linkScore(
   next: Box,
   nextDesc: Float32Array,
   o: FaceTrackOptions,
+  elapsed = 1,
 ): number | null {
   const ov = iou(prev, next);
   const sim = cosine(prevDesc, nextDesc);
-  if ((ov >= o.minIou && sim >= o.minCosineWithOverlap) || sim >= o.minCosineAlone) return ov + sim;
+  const dx = prev[0] + prev[2] / 2 - (next[0] + next[2] / 2);
+  const dy = prev[1] + prev[3] / 2 - (next[1] + next[3] / 2);
+  const moved = Math.hypot(dx, dy) / Math.max(1, prev[2], next[2]);
+  const near = ov >= o.minIou || moved <= o.maxMoveWidths * Math.max(1, elapsed);
+  if ((near && sim >= o.minCosineNear) || sim >= o.minCosineAlone) return ov + sim;
   return null;
 }
 
@@ -99,7 +117,7 @@ export function linkFaceTracks(
     const pairs: Array<{ t: number; f: number; s: number }> = [];
     open.forEach((t, ti) => {
       fr.faces.forEach((face, fi) => {
-        const s = linkScore(t.lastBox, t.lastDescriptor, face.box, face.descriptor, o);
+        const s = linkScore(t.lastBox, t.lastDescriptor, face.box, face.descriptor, o, fr.seq - t.lastSeq);
         if (s !== null) pairs.push({ t: ti, f: fi, s });
       });
     });

@@ -85,4 +85,24 @@ describe('linkFaceTracks', () => {
     expect(tracks.map((t) => t.id)).toEqual([0, 1]);
     expect(tracks[1]!.startOffset).toBe(0.5);
   });
+
+  // face-api descriptors are not centred: strangers often score 0.8-0.9. Vectors at a chosen cosine:
+  const at = (c: number): Float32Array => Float32Array.from([c, Math.sqrt(1 - c * c), 0, 0, 0, 0, 0, 0]);
+  const withVec = (box: Box, v: Float32Array): FaceDetection => ({ ...face(box, 0), descriptor: v });
+
+  it("does not merge a stranger (cosine 0.84) who takes a person's place", () => {
+    const tracks = linkFaceTracks([
+      frame(0, [withVec([100, 100, 60, 60], at(1))]),
+      frame(1, [withVec([110, 100, 60, 60], at(0.84))]),
+    ]);
+    expect(tracks).toHaveLength(2);
+  });
+
+  it('links a walking person whose boxes no longer overlap between samples', () => {
+    const tracks = linkFaceTracks([
+      frame(0, [withVec([100, 100, 60, 60], at(1))]),
+      frame(1, [withVec([180, 100, 60, 60], at(0.88))]),
+    ]);
+    expect(tracks).toHaveLength(1);
+  });
 });
