@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
@@ -18,43 +18,84 @@ function alive(pid: number): boolean {
   }
 }
 
+/** How long a fresh lock is left before it is read back to confirm it is still ours. */
+const VERIFY_MS = 50;
+/** A lock file still empty or torn after this long was left by a writer that died creating it. */
+const TORN_GRACE_MS = 5_000;
+
+function readLock(path: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<LockInfo>;
+    return typeof v.pid === 'number' && typeof v.host === 'string' ? (v as LockInfo) : undefined;
+  } catch {
+    return undefined; // gone, empty or torn
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+const same = (a: LockInfo | undefined, b: LockInfo): boolean =>
+  a !== undefined && a.pid === b.pid && a.host === b.host && a.since === b.since;
+
 /**
- * One writer per store: a lock file created exclusively. A lock whose process is gone (same host)
- * is stale and taken over; a live one makes the second writer stop with exit 2. Readers need no lock.
+ * One writer per store: a lock file created exclusively. A lock whose process is gone (same host),
+ * or a torn lock file older than a few seconds, is stale and taken over; a live one makes the second
+ * writer stop with exit 2. Two processes taking over the same stale lock at once could each remove
+ * the other's new file, so a fresh lock is read back after a moment and the loser backs off.
+ * Readers need no lock.
  */
 export class WriteLock {
-  private constructor(private readonly path: string) {}
+  private constructor(
+    private readonly path: string,
+    private readonly info: LockInfo,
+  ) {}
 
   static acquire(storeDir: string): WriteLock {
     const path = join(storeDir, 'write.lock');
     const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt++) {
+    const busy = (held: LockInfo | undefined): InputError =>
+      new InputError(
+        held
+          ? `store ${storeDir} is being written by another sightline (pid ${held.pid} on ${held.host} since ${held.since}): wait for it to finish, or use another --store`
+          : `store ${storeDir} is being locked by another sightline right now: wait for it to finish, or use another --store`,
+      );
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let created = false;
       try {
         writeFileSync(path, JSON.stringify(info), { flag: 'wx' });
-        return new WriteLock(path);
+        created = true;
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'EROFS' || (e as NodeJS.ErrnoException).code === 'EACCES') {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EROFS')
           throw new InputError(`store ${storeDir} is read-only: index into a writable --store`);
-        }
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        let held: LockInfo | undefined;
-        try {
-          held = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
-        } catch {
-          held = undefined; // torn or empty lock file: its writer died while writing it
-        }
-        if (held && (held.host !== hostname() || alive(held.pid))) {
+        if (code === 'EACCES' || code === 'EPERM')
           throw new InputError(
-            `store ${storeDir} is being written by another sightline (pid ${held.pid} on ${held.host} since ${held.since}): wait for it to finish, or use another --store`,
+            `permission denied on store ${storeDir}: index into a --store you may write to`,
           );
-        }
-        rmSync(path, { force: true });
+        if (code !== 'EEXIST') throw e;
       }
+      if (created) {
+        sleepSync(VERIFY_MS);
+        const now = readLock(path);
+        if (same(now, info)) return new WriteLock(path, info);
+        throw busy(now);
+      }
+      const held = readLock(path);
+      if (held && (held.host !== hostname() || alive(held.pid))) throw busy(held);
+      if (!held) {
+        // Empty or torn: a writer between creating and filling it, or one that died doing so.
+        const age = statSync(path, { throwIfNoEntry: false });
+        if (age && Date.now() - age.mtimeMs < TORN_GRACE_MS) throw busy(undefined);
+      }
+      rmSync(path, { force: true });
     }
     throw new InputError(`could not lock store ${storeDir}: another process keeps taking it`);
   }
 
+  /** Removes the lock file, unless another process has (wrongly) taken it over meanwhile. */
   release(): void {
-    rmSync(this.path, { force: true });
+    if (same(readLock(this.path), this.info)) rmSync(this.path, { force: true });
   }
 }

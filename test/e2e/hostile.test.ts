@@ -3,7 +3,7 @@
  * (--debug shows it); markup and control characters in file names, camera ids, case ids and
  * examiner names never reach the terminal raw and come out escaped in report.html and timeline.csv.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,17 @@ describe('hostile input and hostile names', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/ALTERED/);
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  // Known gap, owned by src/cli/index-cmd.ts: the 'skipped' line prints e.reason without safeText,
+  // and "already indexed as <path>" carries the other path's raw bytes. Drop .fails once fixed.
+  it.fails('a skipped copy names the hostile original without escape bytes (open: index-cmd)', async () => {
+    mkdirSync(join(root, 'copy'));
+    copyFileSync(clip, join(root, 'copy', 'same.mp4'));
+    const r = await sightline(['index', join(root, 'copy'), '--store', store, '--no-faces', '--fps', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/already indexed as/);
+    expect(r.stderr).not.toContain(ESC);
   });
 
   const cases: Array<[string, (root: string, store: string) => string[], RegExp]> = [

@@ -4,10 +4,11 @@
  * folder checks and a first run killed between creating and filling the meta table.
  */
 import * as lancedb from '@lancedb/lancedb';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseIndexSettings } from '../../src/config/settings.js';
 import { environmentFault, environmentFaultKind, InputError } from '../../src/errors.js';
@@ -15,6 +16,7 @@ import { runIndex } from '../../src/pipeline/index-run.js';
 import { WriteLock } from '../../src/store/lock.js';
 import { metaSchema } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
+import { ROOT } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -108,13 +110,49 @@ describe('the write lock', () => {
     WriteLock.acquire(dir).release();
   });
 
-  it('takes over a torn (empty or half-written) lock file', () => {
+  it('a torn (empty or half-written) lock file is a writer mid-creation for a few seconds, then stale', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'write.lock'), '{"pid": 12');
+    const lock = join(dir, 'write.lock');
+    writeFileSync(lock, '{"pid": 12');
+    expect(() => WriteLock.acquire(dir)).toThrow(/being locked by another sightline right now/);
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
     WriteLock.acquire(dir).release();
-    writeFileSync(join(dir, 'write.lock'), '');
+    writeFileSync(lock, '');
+    utimesSync(lock, old, old);
     WriteLock.acquire(dir).release();
   });
+
+  it('of several processes taking over one stale lock at the same instant, exactly one wins', async () => {
+    const dir = tempDir();
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'write.lock'), JSON.stringify({ pid: dead, host: hostname(), since: 'then' }));
+    const lockJs = pathToFileURL(join(ROOT, 'dist', 'store', 'lock.js')).href;
+    const startAt = Date.now() + 4000;
+    const script = `
+      const { WriteLock } = await import(${JSON.stringify(lockJs)});
+      while (Date.now() < ${startAt}) {}
+      try { const l = WriteLock.acquire(${JSON.stringify(dir)}); console.log('won'); setTimeout(() => l.release(), 1500); }
+      catch (e) { console.log('lost: ' + e.message); }`;
+    const outs = await Promise.all(
+      Array.from(
+        { length: 6 },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            let out = '';
+            child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+            child.on('close', () => resolve(out.trim()));
+          }),
+      ),
+    );
+    expect(outs.filter((o) => o === 'won')).toHaveLength(1);
+    for (const o of outs.filter((x) => x !== 'won'))
+      expect(o).toMatch(/^lost: store .* (being written|being locked)/);
+    expect(existsSync(join(dir, 'write.lock'))).toBe(false);
+  }, 30_000);
 
   it('leaves a lock from another host alone (its process cannot be checked from here)', () => {
     const dir = tempDir();
