@@ -117,7 +117,7 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
         break;
       case 'file-skipped':
         progress?.endFile();
-        human(c.dim(`skipped ${safeText(e.path)}: ${e.reason}`));
+        human(c.dim(`skipped ${safeText(e.path)}: ${safeText(e.reason)}`));
         break;
       case 'file-failed':
         human(c.red(`failed ${safeText(e.path)}: ${safeText(e.reason)}`));

@@ -37,7 +37,8 @@ export function csvCell(value: string | number | boolean | null | undefined): st
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  let s = value;
+  // Control and escape characters never reach the file: `cat timeline.csv` must not drive a terminal.
+  let s = plainText(value, true);
   let quote = false;
   if (/^[=+\-@\t\r]/.test(s)) {
     s = `'${s}`;

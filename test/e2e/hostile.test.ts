@@ -139,9 +139,8 @@ describe('hostile input and hostile names', () => {
     expect((await sightline(['verify', out])).code).toBe(0);
   });
 
-  // Known gap, owned by src/export (timeline.csv writer): source_path is written with its raw ESC byte,
-  // so `cat timeline.csv` drives the terminal. it.fails turns red the day it is fixed: then drop .fails.
-  it.fails('timeline.csv carries no raw control characters (open: export writer)', () => {
+  // source_path once carried its raw ESC byte, so `cat timeline.csv` drove the terminal.
+  it('timeline.csv carries no raw control characters', () => {
     const csv = readFileSync(join(root, 'bundle', 'timeline.csv'), 'utf8');
     expect(csv).not.toContain(ESC);
   });
@@ -160,9 +159,8 @@ describe('hostile input and hostile names', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
-  // Known gap, owned by src/cli/index-cmd.ts: the 'skipped' line prints e.reason without safeText,
-  // and "already indexed as <path>" carries the other path's raw bytes. Drop .fails once fixed.
-  it.fails('a skipped copy names the hostile original without escape bytes (open: index-cmd)', async () => {
+  // "already indexed as <path>" names the other file: its raw bytes once reached the terminal.
+  it('a skipped copy names the hostile original without escape bytes', async () => {
     mkdirSync(join(root, 'copy'));
     copyFileSync(clip, join(root, 'copy', 'same.mp4'));
     const r = await sightline(['index', join(root, 'copy'), '--store', store, '--no-faces', '--fps', '2']);

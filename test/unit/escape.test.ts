@@ -37,7 +37,11 @@ describe('CSV', () => {
     expect(csvCell('-2+3')).toBe(`"'-2+3"`);
     expect(csvCell('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
     expect(csvCell('\tx')).toBe(`"'\tx"`);
-    expect(csvCell('\rx')).toBe(`"'\rx"`);
+  });
+  it('replaces control and escape characters: a CSV printed in a terminal cannot drive it', () => {
+    expect(csvCell('\rx')).toBe('\uFFFDx');
+    expect(csvCell('cam\u001b[31mred')).not.toContain('\u001b');
+    expect(csvCell('a\u0007b')).toBe('a\uFFFDb');
   });
   it('quotes separators, quotes and newlines; leaves plain text and numbers alone', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
