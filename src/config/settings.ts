@@ -25,8 +25,10 @@ export const IndexSettingsSchema = z
       .object({
         /** Skip face and plate stages on frames where nothing moved, and search only where it did. */
         enabled: z.boolean().default(true),
-        /** A frame is analysed whole at least this often (seconds), so a person standing still is seen. */
+        /** Keyframe interval (seconds): recent motion areas and last faces/plates are searched even if still. */
         keyframeSeconds: z.number().positive().max(3600).default(10),
+        /** The whole frame is searched at least this often (seconds), motion or not. */
+        fullFrameSeconds: z.number().positive().max(86400).default(60),
         /** Grey-level change (0..255) that counts as motion. */
         threshold: z.number().int().min(1).max(255).default(16),
       })

@@ -18,7 +18,7 @@ export function pipelineVersion(settings: IndexSettings): string {
     Boolean,
   );
   const m = settings.motion;
-  const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.threshold}` : '';
+  const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.fullFrameSeconds}/${m.threshold}` : '';
   return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}`;
 }
 

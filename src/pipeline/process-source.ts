@@ -3,6 +3,7 @@ import { wallClock } from '../core/time.js';
 import type { Box, FaceDetection, PlateReading, SourceInfo } from '../core/types.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
 import { createMotionDetector } from '../detect/motion.js';
+import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
 import type { IndexSettings } from '../config/settings.js';
 import type { LinkedTrack, Observed, Stages } from './stages.js';
@@ -78,7 +79,11 @@ export async function processSource(
   const motion = settings.motion.enabled
     ? createMotionDetector({ threshold: settings.motion.threshold })
     : undefined;
-  let lastWhole = -Infinity;
+  let lastKey = -Infinity;
+  let lastFull = -Infinity;
+  // motion since the last keyframe, and where the last analysed frame had faces or plates
+  let activity: Box[] = [];
+  let known: Box[] = [];
   const timed = async <T>(name: string, p: Promise<T>): Promise<T> => {
     const t0 = performance.now();
     try {
@@ -110,11 +115,24 @@ export async function processSource(
     let look = true;
     if (motion) {
       const m = motion.detect(frame);
-      const keyframe = m.first || frame.offset - lastWhole >= settings.motion.keyframeSeconds;
-      if (keyframe) lastWhole = frame.offset;
-      else if (m.boxes.length === 0) look = false;
+      const { keyframeSeconds, fullFrameSeconds } = settings.motion;
+      let regions: Box[] | undefined = m.boxes;
+      if (m.first || frame.offset - lastFull >= fullFrameSeconds) {
+        // the whole frame now and then: whatever was there before the first motion is seen
+        regions = undefined;
+        lastFull = lastKey = frame.offset;
+        activity = [];
+      } else if (frame.offset - lastKey >= keyframeSeconds) {
+        // keyframe: wherever something moved lately or a face/plate was, even if still now
+        regions = mergeBoxes([...activity, ...known, ...m.boxes]);
+        lastKey = frame.offset;
+        activity = [];
+      }
+      activity = mergeBoxes([...activity, ...m.boxes]);
+      if (regions && regions.length === 0) look = false;
       // regions only help while they leave most of the frame out
-      else if (m.coverage < REGIONS_MAX_COVERAGE) frame.regions = m.boxes;
+      else if (regions && coverage(regions, info.width, info.height, 16) < REGIONS_MAX_COVERAGE)
+        frame.regions = regions;
       lap('motion');
     }
     if (look) {
@@ -125,6 +143,12 @@ export async function processSource(
       ]);
       for (const det of faces) faceObs.push({ det, ...at });
       for (const det of plates) plateObs.push({ det, ...at });
+      // boxes searched again now are replaced by what was found; the rest are kept
+      const searched = frame.regions;
+      known = [
+        ...(searched ? known.filter((k) => !searched.some((r) => boxesNear(k, r, 0))) : []),
+        ...[...faces, ...plates].map((d) => growBox(d.box, 0, 1, info.width, info.height)),
+      ];
       lap('analyse');
     }
     opts.onProgress?.(frame.offset, frames);

@@ -30,7 +30,8 @@ describe('faces on motion regions (real models)', () => {
       .slice(0, 3)
       .map((t) => [t.box[0] - 20, t.box[1] - 30, t.box[2] + 40, t.box[3] + 80]);
     const found = await analyzer.analyzeFrame({ ...frame, regions });
-    expect(analyzer.lastTimings.passes).toBeLessThan(9);
+    // small regions share one mosaic pass
+    expect(analyzer.lastTimings.passes).toBeLessThanOrEqual(2);
     const hits = truth.slice(0, 3).filter((t) => found.some((f) => iou(f.box, t.box) >= 0.3)).length;
     expect(hits).toBe(3);
     // faces outside every region are not searched

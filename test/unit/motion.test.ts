@@ -136,3 +136,33 @@ describe('prefetch', () => {
     expect(seen).toEqual([1]);
   });
 });
+
+describe('mosaic packing', () => {
+  it('packs small areas into shared canvases without overlap, each inside the side', async () => {
+    const { packAreas } = await import('../../src/ml/face/analyzer.js');
+    const areas: Array<[number, number, number, number]> = [
+      [0, 0, 256, 256],
+      [900, 100, 300, 256],
+      [1500, 600, 256, 300],
+      [10, 700, 400, 400],
+    ];
+    const bins = packAreas(areas, 640, 16);
+    expect(bins.flat()).toHaveLength(4);
+    expect(bins.length).toBeLessThan(4);
+    for (const bin of bins) {
+      for (const p of bin) {
+        expect(p.x + p.area[2]).toBeLessThanOrEqual(640);
+        expect(p.y + p.area[3]).toBeLessThanOrEqual(640);
+        for (const q of bin) {
+          if (p === q) continue;
+          const apart =
+            p.x + p.area[2] <= q.x ||
+            q.x + q.area[2] <= p.x ||
+            p.y + p.area[3] <= q.y ||
+            q.y + q.area[3] <= p.y;
+          expect(apart).toBe(true);
+        }
+      }
+    }
+  });
+});

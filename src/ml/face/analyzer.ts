@@ -210,8 +210,60 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       return { found, passes };
     }
     let passes = 0;
-    for (const r of regions) passes += await searchArea(t, r, false, found, false);
+    const { tileSize } = options.tiling;
+    for (const r of regions.filter((b) => Math.max(b[2], b[3]) > tileSize))
+      passes += await searchArea(t, r, false, found, false);
+    // small regions share passes: packed side by side into one tile-sized canvas
+    for (const bin of packAreas(
+      regions.filter((b) => Math.max(b[2], b[3]) <= tileSize),
+      tileSize,
+      MOSAIC_GAP,
+    )) {
+      if (bin.length === 1) passes += await searchArea(t, bin[0]!.area, false, found, false);
+      else {
+        await searchMosaic(t, bin, found);
+        passes++;
+      }
+    }
     return { found, passes };
+  }
+
+  /** One SSD pass over several areas pasted onto a grey canvas; detections mapped back. */
+  async function searchMosaic(t: Tensor3D, bin: Placed[], found: Candidate[]): Promise<void> {
+    const W = Math.max(...bin.map((p) => p.x + p.area[2]));
+    const H = Math.max(...bin.map((p) => p.y + p.area[3]));
+    const canvas = tf.tidy(() => {
+      let acc = tf.fill([H, W, 3], 128, 'int32') as Tensor3D;
+      for (const p of bin) {
+        const [x, y, w, h] = p.area;
+        const crop = tf.slice(t, [y, x, 0], [h, w, 3]);
+        const padded = tf.pad(crop, [
+          [p.y, H - p.y - h],
+          [p.x, W - p.x - w],
+          [0, 0],
+        ]);
+        const mask = tf.pad(tf.ones([h, w, 3], 'int32'), [
+          [p.y, H - p.y - h],
+          [p.x, W - p.x - w],
+          [0, 0],
+        ]);
+        acc = tf.where(tf.cast(mask, 'bool'), padded, acc) as Tensor3D;
+      }
+      return acc;
+    });
+    try {
+      const dets = await detector.locateFaces(canvas as unknown as FaceApiImage, ssdOptions);
+      for (const d of dets) {
+        const cx = d.box.x + d.box.width / 2;
+        const cy = d.box.y + d.box.height / 2;
+        const p = bin.find((q) => cx >= q.x && cx < q.x + q.area[2] && cy >= q.y && cy < q.y + q.area[3]);
+        if (!p) continue;
+        const b = clipBox([d.box.x - p.x, d.box.y - p.y, d.box.width, d.box.height], p.area[2], p.area[3]);
+        found.push({ box: translateBox(b, p.area[0], p.area[1]), score: d.score });
+      }
+    } finally {
+      canvas.dispose();
+    }
   }
 
   /** Motion boxes (source pixels) as padded, merged search areas in image pixels; undefined: whole image. */
@@ -407,6 +459,45 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       if (!givenRecognizer) recognizer.dispose();
     },
   };
+}
+
+/** Grey border between areas packed into one mosaic pass, pixels. */
+const MOSAIC_GAP = 16;
+
+interface Placed {
+  area: Box;
+  /** Top-left of the area on the mosaic canvas. */
+  x: number;
+  y: number;
+}
+
+/** Shelf packing of areas (each no larger than `side`) into as few side x side canvases as fit. */
+export function packAreas(areas: readonly Box[], side: number, gap: number): Placed[][] {
+  const bins: Array<{ placed: Placed[]; rowY: number; rowH: number; rowX: number }> = [];
+  for (const area of [...areas].sort((a, b) => b[3] - a[3])) {
+    const [, , w, h] = area;
+    let placed = false;
+    for (const bin of bins) {
+      if (bin.rowX + w <= side && bin.rowY + h <= side) {
+        bin.placed.push({ area, x: bin.rowX, y: bin.rowY });
+        bin.rowX += w + gap;
+        bin.rowH = Math.max(bin.rowH, h);
+        placed = true;
+        break;
+      }
+      const nextY = bin.rowY + bin.rowH + gap;
+      if (nextY + h <= side && w <= side) {
+        bin.rowY = nextY;
+        bin.rowX = w + gap;
+        bin.rowH = h;
+        bin.placed.push({ area, x: 0, y: nextY });
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) bins.push({ placed: [{ area, x: 0, y: 0 }], rowY: 0, rowH: h, rowX: w + gap });
+  }
+  return bins.map((b) => b.placed);
 }
 
 /** Grows a box about its centre to at least `side` on each axis, kept inside the image. */
