@@ -124,14 +124,7 @@ async function benchFile(path: string, refFrames: number) {
   const store = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
   let index: Run;
   try {
-    index = await measured(
-      process.execPath,
-      ['bin/sightline.js', 'index', path, '--store', store, '--json'],
-      {
-        ...process.env,
-        SIGHTLINE_NO_PROGRESS: '1',
-      },
-    );
+    index = await measured(process.execPath, ['bin/sightline.js', 'index', path, '--store', store, '--json']);
   } finally {
     await rm(store, { recursive: true, force: true });
   }
