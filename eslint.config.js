@@ -2,7 +2,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'fixtures/generated/', 'coverage/', '**/*.d.ts'] },
+  {
+    ignores: [
+      'dist/',
+      'node_modules/',
+      'fixtures/generated/',
+      'coverage/',
+      'eval-out/',
+      'bench-out/',
+      'demo-out/',
+      '.cache/',
+      'sightline-store/',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
