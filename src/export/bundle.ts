@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { safeFileComponent } from '../core/escape.js';
-import type { SearchDocument, SearchResult } from '../core/types.js';
+import type { SearchDocument, SearchResult, SourceInfo } from '../core/types.js';
 import { InputError, errorMessage } from '../errors.js';
 import type { AuditLog } from '../infra/audit-log.js';
 import { extractFramePng } from '../infra/evidence-frame.js';
@@ -24,21 +24,12 @@ import {
 
 export type { ModelRecord } from './report-data.js';
 
-/** A source as the store recorded it at index time. */
-export interface SourceRecord {
-  path: string;
-  sha256: string;
-  size: number;
-  camera: string;
-  startTime: string | null;
+/**
+ * A source as the store recorded it at index time. The time source is kept as the store's
+ * string: a bundle may be made from a store written by an older Sightline.
+ */
+export interface SourceRecord extends Omit<SourceInfo, 'startTimeSource'> {
   startTimeSource: string;
-  duration: number;
-  fps: number;
-  width: number;
-  height: number;
-  codec: string;
-  rotation: number;
-  firstPts: number;
   indexedAt: string;
 }
 

@@ -23,6 +23,25 @@ export const ANN_INDEX_MIN_ROWS = 100_000;
 
 const DETECTION_TABLES = ['faces', 'plates', 'tracks'] as const;
 
+/** Columns every detection row shares (schema.ts DetectionRowBase): what searches read besides their own. */
+const DETECTION_COLUMNS = [
+  'id',
+  'source_sha256',
+  'camera',
+  'track_id',
+  'offset',
+  'pts',
+  'sample',
+  'time',
+  'box_x',
+  'box_y',
+  'box_w',
+  'box_h',
+  'frame_w',
+  'frame_h',
+  'model_id',
+];
+
 const crashHits = new Map<string, number>();
 
 /**
@@ -309,26 +328,7 @@ export class Store {
       .distanceType('cosine')
       .limit(limit)
       .refineFactor(10)
-      .select([
-        'id',
-        'source_sha256',
-        'camera',
-        'track_id',
-        'offset',
-        'pts',
-        'sample',
-        'time',
-        'box_x',
-        'box_y',
-        'box_w',
-        'box_h',
-        'frame_w',
-        'frame_h',
-        'model_id',
-        'score',
-        'quality',
-        'size',
-      ]);
+      .select([...DETECTION_COLUMNS, 'score', 'quality', 'size']);
     return (await q.toArray()) as Array<FaceRow & { _distance: number }>;
   }
 
@@ -348,26 +348,7 @@ export class Store {
     if (!t) return [];
     return (await t
       .query()
-      .select([
-        'id',
-        'source_sha256',
-        'camera',
-        'track_id',
-        'offset',
-        'pts',
-        'sample',
-        'time',
-        'box_x',
-        'box_y',
-        'box_w',
-        'box_h',
-        'frame_w',
-        'frame_h',
-        'model_id',
-        'raw',
-        'text',
-        'confidence',
-      ])
+      .select([...DETECTION_COLUMNS, 'raw', 'text', 'confidence'])
       .toArray()) as PlateRow[];
   }
 
