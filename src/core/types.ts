@@ -37,6 +37,12 @@ export interface FaceDetection {
   quality: FaceQuality;
   /** JPEG of the face crop (small), for thumbnails. */
   thumbnail?: Buffer;
+  /**
+   * True when `descriptor` was copied from the same face in an earlier frame of the source
+   * (descriptor reuse inside a track, src/ml/face/reuse.ts) instead of computed on this frame;
+   * `landmarks` is then empty and yaw/pitch are the earlier face's. Search never scores such rows.
+   */
+  descriptorReused?: boolean;
 }
 
 export interface FaceQuality {

@@ -77,9 +77,11 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   if (settings.faces.enabled) {
     // 'cpu' is the tested default; onnxruntime (plates) stays on its CPU provider for now
     const analyzer = await createFaceAnalyzer({ device: settings.runtime.device });
-    const faces: FaceStage = {
+    const faces: FaceStage & { beginSource(id: string): void } = {
       kind: 'face',
       modelId: analyzer.modelId,
+      // descriptor reuse inside a track: state per source, started by processSource
+      beginSource: (id) => analyzer.resetTrackingState(id),
       process: (frame) => analyzer.analyzeFrame(frame),
       link: linkFaces,
       dispose: () => analyzer.dispose(),

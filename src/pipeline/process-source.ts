@@ -6,7 +6,8 @@ import { createMotionDetector } from '../detect/motion.js';
 import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
 import type { IndexSettings } from '../config/settings.js';
-import type { LinkedTrack, Observed, Stages } from './stages.js';
+import type { FaceStage, LinkedTrack, Observed, Stages } from './stages.js';
+import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 
 export interface SourceResult {
   frames: number;
@@ -61,6 +62,10 @@ export async function processSource(
   };
   await store.beginSource(sourceRow);
 
+  // per-source state of the face stage (descriptor reuse inside a track), where it keeps one
+  (stages.faces as (FaceStage & { beginSource?: (id: string) => void }) | undefined)?.beginSource?.(
+    info.sha256,
+  );
   const faceObs: Array<Observed<FaceDetection>> = [];
   const plateObs: Array<Observed<PlateReading>> = [];
   // faces and plates run side by side (tfjs on the JS thread, onnxruntime on its own threads):
@@ -195,7 +200,8 @@ export async function processSource(
 
   const faceIds = trackIds(faceTracks, faceObs.length);
   const faceRows: FaceRow[] = faceObs.map((o, i) => ({
-    ...base(o, faceIds[i]!, stages.faces!.modelId),
+    // a copied descriptor is marked on model_id, so search can leave the row out of scoring
+    ...base(o, faceIds[i]!, stages.faces!.modelId + (o.det.descriptorReused ? REUSED_MODEL_SUFFIX : '')),
     score: o.det.score,
     size: o.det.quality.size,
     sharpness: o.det.quality.sharpness,

@@ -1,6 +1,7 @@
 import { cosine, fuseVectors } from '../core/vector.js';
 import type { Box, FaceDetection, SearchResult } from '../core/types.js';
 import type { Store, TrackRow } from '../store/store.js';
+import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 import { SourceCache, sightingResult } from './results.js';
 
 export interface FaceQuery {
@@ -54,6 +55,8 @@ export async function searchFaces(
   const best = new Map<string, { sim: number; offset: number; pts: number; box: Box; source: string }>();
   const sims = new Map<string, number[]>();
   for (const r of rows) {
+    // a reused (copied) descriptor was not computed on its frame: never a score nor evidence
+    if (r.model_id?.endsWith(REUSED_MODEL_SUFFIX)) continue;
     const sim = 1 - r._distance;
     if (scoring !== 'best') {
       const list = sims.get(r.track_id) ?? [];

@@ -39,6 +39,31 @@ describe('faces on motion regions (real models)', () => {
     expect(outside).toBe(0);
   });
 
+  it('descriptor reuse: the same face in the next analysed frame keeps its descriptor, only after resetTrackingState', async () => {
+    const { frame } = await composeFaceFrame(sources, [96, 96], { background: readFileSync(demoSample(4)) });
+    const first = await analyzer.analyzeFrame({ ...frame, offset: 10 });
+    expect(first.every((f) => !f.descriptorReused)).toBe(true);
+    const untracked = await analyzer.analyzeFrame({ ...frame, offset: 10.5 });
+    expect(untracked.some((f) => f.descriptorReused)).toBe(false);
+    analyzer.resetTrackingState('src-a');
+    const a = await analyzer.analyzeFrame({ ...frame, offset: 10 });
+    const b = await analyzer.analyzeFrame({ ...frame, offset: 10.5 });
+    expect(a.length).toBeGreaterThan(0);
+    expect(b).toHaveLength(a.length);
+    expect(a.every((f) => !f.descriptorReused && f.landmarks.length === 68)).toBe(true);
+    expect(b.every((f) => f.descriptorReused && f.landmarks.length === 0)).toBe(true);
+    expect(analyzer.lastTimings.reused).toBe(b.length);
+    b.forEach((f, i) => expect(Array.from(f.descriptor)).toEqual(Array.from(a[i]!.descriptor)));
+    // aged (>= 2 s): embedded again; a new source starts empty
+    const c = await analyzer.analyzeFrame({ ...frame, offset: 11 });
+    expect(c.every((f) => f.descriptorReused)).toBe(true);
+    const d = await analyzer.analyzeFrame({ ...frame, offset: 12 });
+    expect(d.every((f) => !f.descriptorReused)).toBe(true);
+    analyzer.resetTrackingState('src-b');
+    const e = await analyzer.analyzeFrame({ ...frame, offset: 12.5 });
+    expect(e.every((f) => !f.descriptorReused)).toBe(true);
+  });
+
   it('regions covering most of the frame fall back to the whole-frame search', async () => {
     const { frame, truth } = await composeFaceFrame(sources, [64, 64, 64, 64], {
       background: readFileSync(demoSample(4)),

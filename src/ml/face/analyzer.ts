@@ -15,6 +15,7 @@ import { l2normalize } from '../../core/vector.js';
 import { InputError } from '../../errors.js';
 import { greyPatch, laplacianVariance, overallQuality, poseFromLandmarks } from './quality.js';
 import { createFaceApiRecognizer, type FaceRecognizer } from './recognizer.js';
+import { matchReuse, newReuseState, type ReuseEntry, type ReuseState } from './reuse.js';
 import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceDevice } from './runtime.js';
 
 export interface FaceTilingOptions {
@@ -82,6 +83,13 @@ export interface FaceAnalyzer {
   /** TensorFlow.js backend in use ('wasm', 'tensorflow'). */
   readonly backend: string;
   analyzeFrame(frame: Frame): Promise<FaceDetection[]>;
+  /**
+   * Starts descriptor reuse for the frames of one source (index runs): until the next call, a face
+   * that continues one of the previous analysed frame (same place and size, descriptor younger
+   * than 2 s, quality not clearly better) gets that descriptor copied with `descriptorReused`.
+   * Without a call (the default) every face is embedded.
+   */
+  resetTrackingState(sourceId: string): void;
   /** A query photo (any format sharp reads): EXIF rotation applied, padded, then searched. */
   analyzeImage(buf: Buffer): Promise<FaceDetection[]>;
   /** Timings of the last call, ms. */
@@ -97,6 +105,8 @@ export interface FaceTimings {
   total: number;
   passes: number;
   faces: number;
+  /** Faces of the last call whose descriptor was reused (not embedded). */
+  reused: number;
 }
 
 interface RgbImage {
@@ -120,6 +130,7 @@ interface Candidate {
 
 type SsdOptions = InstanceType<FaceApiModule['SsdMobilenetv1Options']>;
 type FaceApiImage = Parameters<FaceApiModule['extractFaceTensors']>[0];
+type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 
 const EDGE = 2;
 
@@ -145,7 +156,17 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     minConfidence: Math.min(options.minScore, 0.3),
     maxResults: 100,
   });
-  const timings: FaceTimings = { detect: 0, landmarks: 0, embed: 0, other: 0, total: 0, passes: 0, faces: 0 };
+  const timings: FaceTimings = {
+    detect: 0,
+    landmarks: 0,
+    embed: 0,
+    other: 0,
+    total: 0,
+    passes: 0,
+    faces: 0,
+    reused: 0,
+  };
+  let tracking: ReuseState | undefined;
 
   /**
    * One area of the image (the whole image, or a motion region): a pass over the whole area
@@ -293,6 +314,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     map: ToSource,
     query: boolean,
     frameRegions?: Box[],
+    reuse?: { state: ReuseState; offset: number },
   ): Promise<FaceDetection[]> {
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
@@ -321,65 +343,123 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         .sort((a, b) => b.box[3] - a.box[3])
         .slice(0, options.maxFacesPerFrame);
       if (kept.length === 0) {
-        timings.landmarks = timings.embed = timings.faces = 0;
+        if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: [] });
+        timings.landmarks = timings.embed = timings.faces = timings.reused = 0;
         timings.total = performance.now() - t0;
         timings.other = timings.total - timings.detect;
         return [];
       }
       const rect = (b: Box) => new faceapi.Rect(b[0], b[1], b[2], b[3]);
-      crops = (await faceapi.extractFaceTensors(
-        t as unknown as FaceApiImage,
-        kept.map((c) => rect(c.imgBox)),
-      )) as unknown as Tensor3D[];
-      const lmOut = await landmarkNet.detectLandmarks(crops as unknown as FaceApiImage);
-      const lms = (Array.isArray(lmOut) ? lmOut : [lmOut]).map((l, i) => {
-        const b = (kept[i] as (typeof kept)[number]).imgBox;
-        return l.shiftBy(b[0], b[1]);
-      });
+      // faces continuing one of the previous analysed frame keep its descriptor
+      const match = reuse
+        ? matchReuse(
+            reuse.state,
+            reuse.offset,
+            kept.map((c) => c.box),
+            (i, p) => {
+              const c = kept[i] as (typeof kept)[number];
+              return overallQuality({
+                score: c.score,
+                size: c.box[3],
+                sharpness: c.sharpness,
+                yaw: p.yaw,
+                pitch: p.pitch,
+              });
+            },
+          )
+        : kept.map(() => undefined);
+      const todo = kept.flatMap((_, i) => (match[i]?.reuse ? [] : [i]));
+      const lms: Array<FaceLandmarks | undefined> = new Array(kept.length).fill(undefined);
+      const vectors: Array<Float32Array | undefined> = new Array(kept.length).fill(undefined);
+      if (todo.length > 0) {
+        crops = (await faceapi.extractFaceTensors(
+          t as unknown as FaceApiImage,
+          todo.map((i) => rect((kept[i] as (typeof kept)[number]).imgBox)),
+        )) as unknown as Tensor3D[];
+        const lmOut = await landmarkNet.detectLandmarks(crops as unknown as FaceApiImage);
+        (Array.isArray(lmOut) ? lmOut : [lmOut]).forEach((l, j) => {
+          const i = todo[j] as number;
+          const b = (kept[i] as (typeof kept)[number]).imgBox;
+          lms[i] = l.shiftBy(b[0], b[1]);
+        });
+      }
       const t2 = performance.now();
       timings.landmarks = t2 - t1;
-      const alignedRects = lms.map((l) => {
-        const r = l.align(null, { useDlibAlignment: true });
-        const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
-        return rect([c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
-      });
-      aligned = (await faceapi.extractFaceTensors(
-        t as unknown as FaceApiImage,
-        alignedRects,
-      )) as unknown as Tensor3D[];
-      const vectors = await recognizer.embed(aligned);
+      if (todo.length > 0) {
+        const alignedRects = todo.map((i) => {
+          const r = (lms[i] as FaceLandmarks).align(null, { useDlibAlignment: true });
+          const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
+          return rect([c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
+        });
+        aligned = (await faceapi.extractFaceTensors(
+          t as unknown as FaceApiImage,
+          alignedRects,
+        )) as unknown as Tensor3D[];
+        const embedded = await recognizer.embed(aligned);
+        todo.forEach((i, j) => (vectors[i] = embedded[j]));
+      }
       const t3 = performance.now();
       timings.embed = t3 - t2;
 
       const out: FaceDetection[] = [];
+      const carried: ReuseEntry[] = [];
+      let reusedCount = 0;
       for (let i = 0; i < kept.length; i++) {
         const c = kept[i] as (typeof kept)[number];
-        const lm = lms[i];
-        const vec = vectors[i];
-        if (!lm || !vec) continue;
-        const landmarks = lm.positions.map((p): [number, number] => [
-          p.x * map.sx + map.dx,
-          p.y * map.sy + map.dy,
-        ]);
-        const { yaw, pitch } = poseFromLandmarks(landmarks);
+        const m = match[i];
         const size = c.box[3];
-        const quality = {
-          size,
-          sharpness: c.sharpness,
-          yaw,
-          pitch,
-          overall: overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch }),
-        };
-        const det: FaceDetection = {
-          box: c.box,
-          score: c.score,
-          landmarks,
-          descriptor: l2normalize(vec),
-          quality,
-        };
+        let det: FaceDetection;
+        if (m?.reuse) {
+          const { yaw, pitch } = m.prev;
+          det = {
+            box: c.box,
+            score: c.score,
+            landmarks: [],
+            descriptor: Float32Array.from(m.prev.descriptor),
+            descriptorReused: true,
+            quality: {
+              size,
+              sharpness: c.sharpness,
+              yaw,
+              pitch,
+              overall: overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch }),
+            },
+          };
+          carried.push({ ...m.prev, box: c.box });
+          reusedCount++;
+        } else {
+          const lm = lms[i];
+          const vec = vectors[i];
+          if (!lm || !vec) continue;
+          const landmarks = lm.positions.map((p): [number, number] => [
+            p.x * map.sx + map.dx,
+            p.y * map.sy + map.dy,
+          ]);
+          const { yaw, pitch } = poseFromLandmarks(landmarks);
+          const overall = overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch });
+          det = {
+            box: c.box,
+            score: c.score,
+            landmarks,
+            descriptor: l2normalize(vec),
+            quality: { size, sharpness: c.sharpness, yaw, pitch, overall },
+          };
+          if (reuse) {
+            carried.push({
+              box: c.box,
+              descriptor: det.descriptor,
+              yaw,
+              pitch,
+              bestOverall: Math.max(overall, m?.prev.bestOverall ?? 0),
+              embeddedAt: reuse.offset,
+            });
+          }
+        }
         if (options.thumbnailSize > 0) det.thumbnail = await thumbnail(img, c.imgBox, options.thumbnailSize);
         out.push(det);
       }
+      if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: carried });
+      timings.reused = reusedCount;
       timings.faces = out.length;
       timings.total = performance.now() - t0;
       timings.other = timings.total - timings.detect - timings.landmarks - timings.embed;
@@ -408,7 +488,11 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         { sx: frame.sourceWidth / frame.width, sy: frame.sourceHeight / frame.height, dx: 0, dy: 0 },
         false,
         frame.regions,
+        tracking ? { state: tracking, offset: frame.offset } : undefined,
       );
+    },
+    resetTrackingState(sourceId: string): void {
+      tracking = newReuseState(sourceId);
     },
     async analyzeImage(buf: Buffer): Promise<FaceDetection[]> {
       let meta: Metadata;
