@@ -4,7 +4,8 @@
  *
  *   faces   scripts/eval-faces.ts (verification TAR@FAR, detection recall by size)
  *           then scripts/eval-face-search.ts (search recall@10 and precision, recurring, real clip)
- *   plates  scripts/eval-plates.ts
+ *   plates  scripts/eval-plates.ts (photos), then scripts/eval-plates-video.ts (photos composed into
+ *           720p clips, indexed and searched through the CLI; the real plate video)
  *   all     both
  *
  * Options after the suite name go to every script of it (e.g. `-- faces --reuse`); each script
@@ -15,7 +16,7 @@ import { join } from 'node:path';
 
 const SUITES: Record<string, string[]> = {
   faces: ['eval-faces.ts', 'eval-face-search.ts'],
-  plates: ['eval-plates.ts'],
+  plates: ['eval-plates.ts', 'eval-plates-video.ts'],
 };
 SUITES.all = [...(SUITES.faces ?? []), ...(SUITES.plates ?? [])];
 
