@@ -46,6 +46,9 @@ describe('faces on motion regions (real models)', () => {
     const untracked = await analyzer.analyzeFrame({ ...frame, offset: 10.5 });
     expect(untracked.some((f) => f.descriptorReused)).toBe(false);
     analyzer.resetTrackingState('src-a');
+    // a chain computes three descriptors before it reuses one
+    await analyzer.analyzeFrame({ ...frame, offset: 9 });
+    await analyzer.analyzeFrame({ ...frame, offset: 9.5 });
     const a = await analyzer.analyzeFrame({ ...frame, offset: 10 });
     const b = await analyzer.analyzeFrame({ ...frame, offset: 10.5 });
     expect(a.length).toBeGreaterThan(0);

@@ -11,6 +11,9 @@ const entry = (box: Box, embeddedAt = 0, bestOverall = 0.5): ReuseEntry => ({
   pitch: 0,
   bestOverall,
   embeddedAt,
+  embedded: 3,
+  vx: 0,
+  vy: 0,
 });
 
 describe('matchReuse (descriptor reuse inside a track)', () => {
@@ -23,11 +26,23 @@ describe('matchReuse (descriptor reuse inside a track)', () => {
   });
 
   it('embeds again when the face moved, changed size, aged, got better, or frames were skipped', () => {
-    expect(matchReuse(state(), 1, [[160, 100, 80, 100]], q)[0]).toBeUndefined(); // moved: IoU < 0.5
+    expect(matchReuse(state(), 1, [[160, 100, 80, 100]], q)[0]?.reuse).toBe(false); // moved: IoU < 0.5
+    expect(matchReuse(state(), 1, [[300, 100, 80, 100]], q)[0]).toBeUndefined(); // far: not the same
     expect(matchReuse(state(), 1, [[100, 100, 110, 140]], q)[0]).toBeUndefined(); // 1.4x larger
     expect(matchReuse({ ...state(), offset: 1.5 }, 2, [[100, 100, 80, 100]], q)[0]?.reuse).toBe(false); // 2 s old
     expect(matchReuse(state(), 1, [[100, 100, 80, 100]], () => 0.7)[0]?.reuse).toBe(false); // better
     expect(matchReuse(state(), 1.6, [[100, 100, 80, 100]], q)[0]).toBeUndefined(); // gap > 1 s
+  });
+
+  it('a walking face: matched where its last velocity puts it', () => {
+    const s = { ...state(), faces: [{ ...entry([100, 100, 80, 100]), vx: 100 }] };
+    expect(matchReuse(s, 1, [[150, 100, 80, 100]], q)[0]?.reuse).toBe(true); // moved 50 px as predicted
+    expect(matchReuse(state(), 1, [[150, 100, 80, 100]], q)[0]?.reuse).toBe(false); // linked, not reused
+  });
+
+  it('no reuse before the chain has computed three descriptors (search scores the top 3)', () => {
+    const s = { ...state(), faces: [{ ...entry([100, 100, 80, 100]), embedded: 2 }] };
+    expect(matchReuse(s, 1, [[100, 100, 80, 100]], q)[0]?.reuse).toBe(false);
   });
 
   it('a previous face continues at most one new face (the one overlapping most)', () => {

@@ -368,6 +368,14 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
             },
           )
         : kept.map(() => undefined);
+      const gap = reuse ? reuse.offset - reuse.state.offset : 0;
+      const velocity = (b: Box, p: ReuseEntry | undefined): { vx: number; vy: number } =>
+        p && gap > 0
+          ? {
+              vx: (b[0] + b[2] / 2 - p.box[0] - p.box[2] / 2) / gap,
+              vy: (b[1] + b[3] / 2 - p.box[1] - p.box[3] / 2) / gap,
+            }
+          : { vx: 0, vy: 0 };
       const todo = kept.flatMap((_, i) => (match[i]?.reuse ? [] : [i]));
       const lms: Array<FaceLandmarks | undefined> = new Array(kept.length).fill(undefined);
       const vectors: Array<Float32Array | undefined> = new Array(kept.length).fill(undefined);
@@ -425,7 +433,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
               overall: overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch }),
             },
           };
-          carried.push({ ...m.prev, box: c.box });
+          carried.push({ ...m.prev, box: c.box, ...velocity(c.box, m.prev) });
           reusedCount++;
         } else {
           const lm = lms[i];
@@ -452,6 +460,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
               pitch,
               bestOverall: Math.max(overall, m?.prev.bestOverall ?? 0),
               embeddedAt: reuse.offset,
+              embedded: (m?.prev.embedded ?? 0) + 1,
+              ...velocity(c.box, m?.prev),
             });
           }
         }

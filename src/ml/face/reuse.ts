@@ -13,8 +13,15 @@ import { iou } from '../../core/geometry.js';
 export const REUSED_MODEL_SUFFIX = '#descriptor-reused';
 
 export interface FaceReuseOptions {
-  /** Overlap with a face of the previous analysed frame that makes it "the same face". */
+  /**
+   * Overlap with a face of the previous analysed frame, moved on by that face's last velocity
+   * (a walking person moves ~0.5 box widths between samples at 2 fps), that makes it "the same face".
+   */
   minIou: number;
+  /** Nearer than this (box widths, after the move) links faces into a chain without reuse. */
+  maxLinkWidths: number;
+  /** Descriptors a chain must have computed before any is reused (search scores the top 3). */
+  minEmbedded: number;
   /** Box heights within this ratio of each other (either way). */
   maxSizeRatio: number;
   /** The previous analysed frame must be at most this many seconds before. */
@@ -27,6 +34,8 @@ export interface FaceReuseOptions {
 
 export const DEFAULT_FACE_REUSE_OPTIONS: FaceReuseOptions = {
   minIou: 0.5,
+  maxLinkWidths: 1,
+  minEmbedded: 3,
   maxSizeRatio: 1.25,
   maxGapSeconds: 1,
   maxAgeSeconds: 2,
@@ -44,6 +53,11 @@ export interface ReuseEntry {
   bestOverall: number;
   /** Offset (seconds) of the frame the descriptor was computed on. */
   embeddedAt: number;
+  /** Descriptors computed along this chain so far. */
+  embedded: number;
+  /** Velocity of the box, source pixels a second (0 at the start of a chain). */
+  vx: number;
+  vy: number;
 }
 
 export interface ReuseState {
@@ -74,21 +88,29 @@ export function matchReuse(
   const gap = offset - state.offset;
   // time must move forward: a frame at or before the last one continues nothing
   if (!(gap > 0 && gap <= o.maxGapSeconds) || state.faces.length === 0) return out;
-  const pairs: Array<{ i: number; p: ReuseEntry; ov: number }> = [];
+  const pairs: Array<{ i: number; p: ReuseEntry; ov: number; dist: number }> = [];
   boxes.forEach((b, i) => {
     for (const p of state.faces) {
-      const ov = iou(b, p.box);
+      const moved: Box = [p.box[0] + p.vx * gap, p.box[1] + p.vy * gap, p.box[2], p.box[3]];
+      const ov = iou(b, moved);
+      const dist =
+        Math.hypot(b[0] + b[2] / 2 - moved[0] - moved[2] / 2, b[1] + b[3] / 2 - moved[1] - moved[3] / 2) /
+        Math.max(1, moved[2]);
       const ratio = Math.max(b[3], p.box[3]) / Math.max(1, Math.min(b[3], p.box[3]));
-      if (ov >= o.minIou && ratio <= o.maxSizeRatio) pairs.push({ i, p, ov });
+      if (ratio <= o.maxSizeRatio && (ov >= o.minIou || dist <= o.maxLinkWidths))
+        pairs.push({ i, p, ov, dist });
     }
   });
-  pairs.sort((a, b) => b.ov - a.ov || a.i - b.i);
+  pairs.sort((a, b) => b.ov - a.ov || a.dist - b.dist || a.i - b.i);
   const usedP = new Set<ReuseEntry>();
-  for (const { i, p } of pairs) {
+  for (const { i, p, ov } of pairs) {
     if (out[i] || usedP.has(p)) continue;
     usedP.add(p);
     const fresh =
-      offset - p.embeddedAt >= o.maxAgeSeconds || estimate(i, p) > p.bestOverall * (1 + o.qualityMargin);
+      ov < o.minIou ||
+      p.embedded < o.minEmbedded ||
+      offset - p.embeddedAt >= o.maxAgeSeconds ||
+      estimate(i, p) > p.bestOverall * (1 + o.qualityMargin);
     out[i] = { prev: p, reuse: !fresh };
   }
   return out;
