@@ -79,6 +79,9 @@ export const CONFUSABLE_GROUPS: readonly string[] = [
   'CG',
   'WV',
   'Y4',
+  // measured on the OpenALPR photos and their video: Y read as V (5 times), 4 read as L (4 times)
+  'YV',
+  '4L',
 ];
 
 const CONFUSABLE = new Set<string>();
@@ -99,9 +102,19 @@ export function substitutionCost(a: string, b: string): number {
   return CONFUSABLE.has(a + b) ? CONFUSABLE_COST : 1;
 }
 
-/** Levenshtein distance where confusable substitutions cost {@link CONFUSABLE_COST}. */
+/**
+ * Cost of two neighbouring characters read in swapped order (e.g. FZB read FBZ), the same as one
+ * wrong character; without it a swap costs 2 and a 7-character plate read so is not found.
+ */
+export const TRANSPOSITION_COST = 1;
+
+/**
+ * Levenshtein distance where confusable substitutions cost {@link CONFUSABLE_COST} and a swap
+ * of two neighbours costs {@link TRANSPOSITION_COST} (optimal string alignment).
+ */
 export function plateDistance(a: string, b: string): number {
   const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
   let prev = new Array<number>(n + 1);
   let cur = new Array<number>(n + 1);
   for (let j = 0; j <= n; j++) prev[j] = j;
@@ -109,12 +122,17 @@ export function plateDistance(a: string, b: string): number {
     cur[0] = i;
     const ca = a[i - 1] ?? '';
     for (let j = 1; j <= n; j++) {
-      const sub = (prev[j - 1] ?? 0) + substitutionCost(ca, b[j - 1] ?? '');
+      const cb = b[j - 1] ?? '';
+      const sub = (prev[j - 1] ?? 0) + substitutionCost(ca, cb);
       const del = (prev[j] ?? 0) + 1;
       const ins = (cur[j - 1] ?? 0) + 1;
-      cur[j] = Math.min(sub, del, ins);
+      let best = Math.min(sub, del, ins);
+      if (i > 1 && j > 1 && ca !== cb && ca === b[j - 2] && a[i - 2] === cb) {
+        best = Math.min(best, (prev2[j - 2] ?? 0) + TRANSPOSITION_COST);
+      }
+      cur[j] = best;
     }
-    [prev, cur] = [cur, prev];
+    [prev2, prev, cur] = [prev, cur, prev2];
   }
   return prev[n] ?? 0;
 }
@@ -212,6 +230,9 @@ export function matchPlate(pattern: string, text: string, opts: MatchOptions = {
   for (let j = 0; j <= n; j++) prevFrom[j] = j;
   let curCost = new Float64Array(n + 1);
   let curFrom = new Int32Array(n + 1);
+  // row i-2, for swapped neighbours
+  let prev2Cost = new Float64Array(n + 1).fill(INF);
+  let prev2From = new Int32Array(n + 1);
   const gap = exact ? INF : 1;
   for (let i = 1; i <= m; i++) {
     const pc = p[i - 1] ?? '';
@@ -236,6 +257,25 @@ export function matchPlate(pattern: string, text: string, opts: MatchOptions = {
             best = c;
             from = prevFrom[j - 1] ?? j;
           }
+          // two neighbours read in swapped order
+          const pp = p[i - 2] ?? '';
+          if (
+            !exact &&
+            i > 1 &&
+            j > 1 &&
+            pc !== '?' &&
+            pp !== '?' &&
+            pp !== '*' &&
+            pc !== tc &&
+            tc === pp &&
+            t[j - 2] === pc
+          ) {
+            const tr = (prev2Cost[j - 2] ?? INF) + TRANSPOSITION_COST;
+            if (tr < best) {
+              best = tr;
+              from = prev2From[j - 2] ?? j;
+            }
+          }
           // extra character in the reading
           const ins = (curCost[j - 1] ?? INF) + gap;
           if (ins < best) {
@@ -253,8 +293,8 @@ export function matchPlate(pattern: string, text: string, opts: MatchOptions = {
       curCost[j] = best;
       curFrom[j] = from;
     }
-    [prevCost, curCost] = [curCost, prevCost];
-    [prevFrom, curFrom] = [curFrom, prevFrom];
+    [prev2Cost, prevCost, curCost] = [prevCost, curCost, prev2Cost];
+    [prev2From, prevFrom, curFrom] = [prevFrom, curFrom, prev2From];
   }
   let bestJ = -1;
   let bestCost = INF;

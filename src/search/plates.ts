@@ -1,4 +1,4 @@
-import { matchPlate, normalisePattern } from '../core/plate.js';
+import { matchPlate, normalisePattern, type PlateMatch } from '../core/plate.js';
 import type { SearchResult } from '../core/types.js';
 import type { PlateRow, Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
@@ -47,17 +47,24 @@ export async function searchPlates(
       const track = tracks.get(trackId);
       if (!track) continue;
       let best: Hit | undefined;
+      // the raw readings that match, cheapest then most confident first
+      const matched = readings
+        .map((r) => ({ r, m: matchPlate(p.pattern, r.text, { exact: opts.exact }) }))
+        .filter((x): x is { r: PlateRow; m: PlateMatch } => x.m !== null)
+        .sort((a, b) => a.m.cost - b.m.cost || b.r.confidence - a.r.confidence);
       const settled = track.text ? matchPlate(p.pattern, track.text, { exact: opts.exact }) : null;
       if (settled) {
-        const ev = readings.reduce((a, b) => (b.text === track.text && b.confidence > a.confidence ? b : a));
-        best = { track, cost: settled.cost, score: settled.score * track.score, evidence: ev };
+        // evidence: the most confident reading of the settled text, else the best-matching one
+        const same = readings
+          .filter((r) => r.text === track.text)
+          .reduce<PlateRow | undefined>((a, b) => (!a || b.confidence > a.confidence ? b : a), undefined);
+        const ev = same ?? matched[0]?.r ?? readings[0];
+        if (ev) best = { track, cost: settled.cost, score: settled.score * track.score, evidence: ev };
       }
-      for (const r of readings) {
-        const m = matchPlate(p.pattern, r.text, { exact: opts.exact });
-        if (!m) continue;
-        // A raw reading must beat the settled one clearly to count: it is one frame's opinion.
-        if (!best || m.cost < best.cost)
-          best = { track, cost: m.cost, score: m.score * r.confidence, evidence: r };
+      // A raw reading must beat the settled one clearly to count: it is one frame's opinion.
+      const raw = matched[0];
+      if (raw && (!best || raw.m.cost < best.cost)) {
+        best = { track, cost: raw.m.cost, score: raw.m.score * raw.r.confidence, evidence: raw.r };
       }
       if (best) hits.push(best);
     }

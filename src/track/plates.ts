@@ -41,7 +41,11 @@ export interface PlateTrack {
 export interface PlateTrackOptions {
   /** Longest gap between two readings of one track, seconds (default 2.5). */
   maxGap?: number;
-  /** Largest plate distance per character for two readings to be the same plate (default 0.35). */
+  /**
+   * Largest plate distance per character for two readings to be the same plate, at least 1
+   * (default 0.2: on a 7-character plate one wrong character and two confusable slips). 0.35 linked
+   * different plates shown one after another at the same place (RK755AJ and RK115AN, 2.2 apart).
+   */
   maxDistancePerChar?: number;
   /** How far a plate may move between samples, in widths of its box (default 4). */
   maxMoveWidths?: number;
@@ -91,7 +95,7 @@ function linkCost(t: Open, r: TrackedReading, opts: Required<PlateTrackOptions>)
 export function trackPlates(frames: readonly FrameReadings[], options: PlateTrackOptions = {}): PlateTrack[] {
   const opts: Required<PlateTrackOptions> = {
     maxGap: options.maxGap ?? 2.5,
-    maxDistancePerChar: options.maxDistancePerChar ?? 0.35,
+    maxDistancePerChar: options.maxDistancePerChar ?? 0.2,
     maxMoveWidths: options.maxMoveWidths ?? 4,
     minReadings: options.minReadings ?? 1,
   };

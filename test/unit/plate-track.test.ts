@@ -23,6 +23,18 @@ function frames(list: Array<[number, PlateReading[]]>): FrameReadings[] {
 }
 
 describe('trackPlates', () => {
+  it('does not link different plates shown one after another at the same place', () => {
+    const box: Box = [600, 400, 90, 30];
+    const f = frames([
+      [0, [reading('RK755AJ', box)]],
+      [0.5, [reading('RK755AJ', box)]],
+      [1.0, [reading('RK115AN', box)]],
+      [1.5, [reading('RK115AN', box)]],
+    ]);
+    const t = trackPlates(f);
+    expect(t.map((x) => x.text)).toEqual(['RK755AJ', 'RK115AN']);
+  });
+
   it('links a moving plate across frames and settles its text', () => {
     const f = frames([
       [0, [reading('LE21ABC', [100, 300, 80, 20])]],

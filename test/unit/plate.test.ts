@@ -60,6 +60,24 @@ describe('confusables and distance', () => {
   });
 });
 
+describe('transpositions and measured confusables', () => {
+  it('costs a swap of neighbours like one wrong character', () => {
+    expect(plateDistance('FZB9581', 'FBZ9581')).toBeCloseTo(1);
+    expect(plateDistance('AB', 'BA')).toBeCloseTo(1);
+    expect(plateDistance('FBZ9581', 'FZB9581')).toBeCloseTo(1);
+  });
+  it('finds a plate read with two characters swapped, not in exact mode', () => {
+    expect(matchPlate('FZB9581', 'FBZ9581')?.cost).toBeCloseTo(1);
+    expect(matchPlate('FZB9581', 'XXFBZ9581YY')?.cost).toBeCloseTo(1);
+    expect(matchPlate('FZB9581', 'FBZ9581', { exact: true })).toBeNull();
+    expect(matchPlate('F?B9581', 'FBZ9581')?.cost).toBeGreaterThanOrEqual(1);
+  });
+  it('treats Y/V and 4/L as confusable', () => {
+    expect(matchPlate('YG9X2G', 'VG9X2G')?.cost).toBeCloseTo(0.2);
+    expect(matchPlate('4GLS168', 'LGLS168')?.cost).toBeCloseTo(0.2);
+  });
+});
+
 describe('patterns', () => {
   it('normalises patterns', () => {
     expect(normalisePattern('le2 *')).toBe('LE2*');
