@@ -192,7 +192,6 @@ function truthOf(r: SearchResult, apps: Appearance[]): Appearance | undefined {
 
 /** Tracker thresholds checked by re-linking stored faces (now the defaults of src/core/face-track.ts). */
 const PROPOSED_LINK: Partial<FaceTrackOptions> = {
-  minCosineNear: 0.85,
   minCosineAlone: DEFAULT_FACE_THRESHOLD,
 };
 

@@ -101,8 +101,16 @@ describe('linkFaceTracks', () => {
   it('links a walking person whose boxes no longer overlap between samples', () => {
     const tracks = linkFaceTracks([
       frame(0, [withVec([100, 100, 60, 60], at(1))]),
-      frame(1, [withVec([180, 100, 60, 60], at(0.88))]),
+      frame(1, [withVec([180, 100, 60, 60], at(0.91))]),
     ]);
     expect(tracks).toHaveLength(1);
+  });
+
+  it('does not link a face half the size at that place: someone else, further away', () => {
+    const tracks = linkFaceTracks([
+      frame(0, [withVec([100, 100, 120, 160], at(1))]),
+      frame(1, [withVec([130, 120, 60, 80], at(0.91))]),
+    ]);
+    expect(tracks).toHaveLength(2);
   });
 });
