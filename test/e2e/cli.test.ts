@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SearchDocument } from '../../src/core/types.js';
@@ -91,6 +91,47 @@ describe('sightline as a user runs it', () => {
     expect(doc.results[0]?.pattern).toBe('LE2*');
     const human = await sightline(['search', 'plate', 'LE21ABC', '--store', store]);
     expect(human.stdout).toMatch(/cam-street.*LE21ABC/);
+  });
+
+  it('searches a plate watchlist: each hit names its pattern and label, --limit applies per pattern', async () => {
+    const list = join(root, 'wanted.txt');
+    writeFileSync(list, '# wanted vehicles\nLE21ABC,red car\n\nKX6*\n');
+    const r = await sightline([
+      'search',
+      'plate',
+      '--watchlist',
+      list,
+      '--limit',
+      '1',
+      '--store',
+      store,
+      '--json',
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as SearchDocument;
+    const hits = doc.results as Array<SearchDocument['results'][number] & { label?: string }>;
+    expect(hits.map((h) => [h.pattern, h.text, h.label])).toEqual([
+      ['LE21ABC', 'LE21ABC', 'red car'],
+      ['KX6*', 'KX68TYP', undefined],
+    ]);
+  });
+
+  it('searches a face watchlist: one result set per person; a photo without a face is named, exit 1', async () => {
+    const dir = join(root, 'watchlist');
+    for (const [person, photos] of [
+      ['alice', ['person-a.jpg', 'person-a-tight.jpg']],
+      ['bob', ['person-b.jpg', 'no-face.jpg']],
+    ] as const) {
+      mkdirSync(join(dir, person), { recursive: true });
+      for (const p of photos) copyFileSync(fixturePath(`queries/${p}`), join(dir, person, p));
+    }
+    const r = await sightline(['search', 'face', '--watchlist', dir, '--store', store, '--json']);
+    expect(r.code).toBe(1);
+    expect(userLines(r.stderr).join('\n')).toMatch(/no face found in .*no-face\.jpg/);
+    const doc = JSON.parse(r.stdout) as SearchDocument;
+    const people = new Set(doc.results.map((h) => h.pattern));
+    expect(people).toEqual(new Set(['alice', 'bob']));
+    expect(doc.results.every((h) => h.camera === 'cam-lobby')).toBe(true);
   });
 
   it('exports a bundle that verify passes, and catches one flipped byte', async () => {
