@@ -97,27 +97,6 @@ export interface SourceInfo {
   firstPts: number;
 }
 
-/** One sighting: a continuous appearance of one person or vehicle in one camera. */
-export interface Sighting {
-  trackId: string;
-  kind: 'face' | 'plate';
-  sourceSha256: string;
-  camera: string;
-  startOffset: number;
-  endOffset: number;
-  bestOffset: number;
-  bestPts: number;
-  bestFrame: number;
-  bestBox: Box;
-  frameWidth: number;
-  frameHeight: number;
-  detections: number;
-  /** Plates: the settled reading. */
-  text?: string;
-  /** Faces: quality of the best frame; plates: settled confidence. */
-  score: number;
-}
-
 /** One result of `search … --json`, per the CLI contract. */
 export interface SearchResult {
   kind: 'face' | 'plate';

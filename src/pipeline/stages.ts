@@ -1,4 +1,4 @@
-import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
+import type { FaceDetection, Frame, PlateReading } from '../core/types.js';
 
 /** A detection together with the frame it was seen in. */
 export interface Observed<T> {
@@ -34,8 +34,4 @@ export type PlateStage = FrameStage<PlateReading>;
 export interface Stages {
   faces?: FaceStage;
   plates?: PlateStage;
-}
-
-export function boxOf(det: { box: Box }): Box {
-  return det.box;
 }

@@ -1,6 +1,6 @@
 import { cosine, fuseVectors } from '../core/vector.js';
 import type { Box, FaceDetection, SearchResult } from '../core/types.js';
-import type { Store, TrackRow } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 import { SourceCache, sightingResult } from './results.js';
 
@@ -119,10 +119,3 @@ async function fusedTrackScores(
   for (const [id, e] of per) out.set(id, cosine(query, fuseVectors(e.vectors, e.weights)));
   return out;
 }
-
-/** Cosine similarity of two descriptors, for reports. */
-export function similarity(a: Float32Array, b: Float32Array): number {
-  return cosine(a, b);
-}
-
-export type { TrackRow };
