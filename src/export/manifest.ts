@@ -12,16 +12,6 @@ export interface ManifestFile {
   size: number;
 }
 
-export interface ManifestSource {
-  path: string;
-  cameras: string[];
-  sha256AtIndex: string;
-  sha256AtExport: string | null;
-  sizeAtIndex: number | null;
-  sizeAtExport: number | null;
-  status: SourceCheck['status'];
-}
-
 export interface Manifest {
   format: typeof BUNDLE_FORMAT;
   createdAt: string;
@@ -33,7 +23,7 @@ export interface Manifest {
   results: number;
   models: ModelRecord[];
   settings: Record<string, unknown>;
-  sources: ManifestSource[];
+  sources: SourceCheck[];
   /** Paths of sources that are not as they were when indexed (changed or missing). */
   altered: string[];
   problems: string[];

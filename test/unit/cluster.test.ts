@@ -4,18 +4,7 @@ import { cosine, l2normalize } from '../../src/core/vector.js';
 import { compareByTime, overlapsInSource } from '../../src/search/recurring.js';
 import type { SearchResult } from '../../src/core/types.js';
 import type { TrackRow } from '../../src/store/store.js';
-
-/** Deterministic pseudo-random unit vectors around a centre, like face-api descriptors of one person. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../fixtures/lib/raster.js';
 
 function around(centre: Float32Array, noise: number, rand: () => number): Float32Array {
   return l2normalize(Array.from(centre, (v) => v + (rand() - 0.5) * noise));
@@ -50,7 +39,7 @@ describe('trackDescriptor (fusion)', () => {
   });
 
   it('fused descriptor of noisy faces is closer to the person than a typical single face', () => {
-    const rand = rng(7);
+    const rand = prng(7);
     const centre = randomUnit(rand);
     const faces = Array.from({ length: 8 }, () => around(centre, 0.15, rand));
     const fused = trackDescriptor(
@@ -64,7 +53,7 @@ describe('trackDescriptor (fusion)', () => {
 
 describe('clusterAverageLinkage', () => {
   it('two identities give two clusters', () => {
-    const rand = rng(1);
+    const rand = prng(1);
     const p = randomUnit(rand);
     const q = randomUnit(rand);
     const vs = [
@@ -122,7 +111,7 @@ describe('clusterAverageLinkage', () => {
   });
 
   it('recovers 20 noisy identities among 100 tracks', () => {
-    const rand = rng(42);
+    const rand = prng(42);
     const centres = Array.from({ length: 20 }, () => randomUnit(rand));
     const labels: number[] = [];
     const vs: Float32Array[] = [];
