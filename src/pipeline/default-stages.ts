@@ -77,7 +77,7 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   if (settings.faces.enabled) {
     // 'cpu' is the tested default; onnxruntime (plates) stays on its CPU provider for now
     const analyzer = await createFaceAnalyzer({ device: settings.runtime.device });
-    const faces: FaceStage & { beginSource(id: string): void } = {
+    const faces: FaceStage = {
       kind: 'face',
       modelId: analyzer.modelId,
       // descriptor reuse inside a track: state per source, started by processSource

@@ -6,7 +6,7 @@ import { createMotionDetector } from '../detect/motion.js';
 import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
 import type { IndexSettings } from '../config/settings.js';
-import type { FaceStage, LinkedTrack, Observed, Stages } from './stages.js';
+import type { LinkedTrack, Observed, Stages } from './stages.js';
 import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 
 export interface SourceResult {
@@ -62,10 +62,9 @@ export async function processSource(
   };
   await store.beginSource(sourceRow);
 
-  // per-source state of the face stage (descriptor reuse inside a track), where it keeps one
-  (stages.faces as (FaceStage & { beginSource?: (id: string) => void }) | undefined)?.beginSource?.(
-    info.sha256,
-  );
+  // per-source state of a stage (the face stage's descriptor reuse inside a track)
+  stages.faces?.beginSource?.(info.sha256);
+  stages.plates?.beginSource?.(info.sha256);
   const faceObs: Array<Observed<FaceDetection>> = [];
   const plateObs: Array<Observed<PlateReading>> = [];
   // faces and plates run side by side (tfjs on the JS thread, onnxruntime on its own threads):
@@ -97,7 +96,6 @@ export async function processSource(
       stageSeconds[name] = (stageSeconds[name] ?? 0) + (performance.now() - t0) / 1000;
     }
   };
-  let firstPts: number | undefined;
   let t = performance.now();
   const lap = (name: string): void => {
     const now = performance.now();
@@ -114,7 +112,6 @@ export async function processSource(
   });
   for await (const frame of prefetch(sampled, PREFETCH_FRAMES)) {
     lap('decode');
-    firstPts ??= frame.pts;
     frames++;
     const at = { offset: frame.offset, pts: frame.pts, sample: frame.index };
     let look = true;

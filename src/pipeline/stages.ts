@@ -25,6 +25,8 @@ export interface FrameStage<T> {
   /** Detections in SOURCE pixels. */
   process(frame: Frame): Promise<T[]>;
   link(observations: Array<Observed<T>>): LinkedTrack[];
+  /** Called before a source's first frame, for stages that keep per-source state. */
+  beginSource?(sourceId: string): void;
   dispose(): Promise<void> | void;
 }
 
