@@ -237,6 +237,8 @@ export async function processSource(
       info,
       stages.plates?.modelId ?? '',
       (d) => d.crop,
+      // a reading no track took is its own sighting, with its own text
+      (d) => d.text,
     ),
   ];
 
@@ -311,7 +313,7 @@ export function coverAll<T>(
   return out;
 }
 
-function toTrackRows<T extends { box: Box }>(
+export function toTrackRows<T extends { box: Box }>(
   kind: 'face' | 'plate',
   tracks: LinkedTrack[],
   obs: Array<Observed<T>>,
