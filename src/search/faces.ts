@@ -85,7 +85,7 @@ export async function searchFaces(
   }
   for (const [id, hit] of best) if (hit.sim < opts.threshold) best.delete(id);
   if (best.size === 0) return [];
-  const tracks = new Map((await store.tracks('face')).map((t) => [t.id, t]));
+  const tracks = new Map((await store.tracks('face', [...best.keys()])).map((t) => [t.id, t]));
   const sources = new SourceCache(store);
   const out: SearchResult[] = [];
   const ranked = [...best.entries()].sort((a, b) => b[1].sim - a[1].sim);

@@ -352,14 +352,28 @@ export class Store {
       .toArray()) as PlateRow[];
   }
 
-  async tracks(kind?: 'face' | 'plate'): Promise<TrackRow[]> {
+  /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
+  async tracks(kind?: 'face' | 'plate', ids?: readonly string[]): Promise<TrackRow[]> {
     const t = await this.table('tracks');
     if (!t) return [];
-    const q = t.query();
-    if (kind) q.where(`kind = ${sqlString(kind)}`);
-    return ((await q.toArray()) as TrackRow[]).map(
-      (r) => ({ ...r, thumb: r.thumb ? Buffer.from(r.thumb) : null }) as TrackRow,
-    );
+    const read = async (where: string[]): Promise<TrackRow[]> => {
+      const q = t.query();
+      if (where.length > 0) q.where(where.join(' AND '));
+      return ((await q.toArray()) as TrackRow[]).map(
+        (r) => ({ ...r, thumb: r.thumb ? Buffer.from(r.thumb) : null }) as TrackRow,
+      );
+    };
+    const byKind = kind ? [`kind = ${sqlString(kind)}`] : [];
+    if (!ids) return read(byKind);
+    const out: TrackRow[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids
+        .slice(i, i + 500)
+        .map(sqlString)
+        .join(', ');
+      out.push(...(await read([...byKind, `id IN (${chunk})`])));
+    }
+    return out;
   }
 
   /** Builds the ANN index once the faces table is large; small stores stay exact. */
