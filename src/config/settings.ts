@@ -18,7 +18,14 @@ export const IndexSettingsSchema = z
       .strict()
       .prefault({}),
     plates: z
-      .object({ enabled: z.boolean().default(true) })
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * Motion is scanned for plates at most this often (seconds); new motion between scans
+         * and the neighbourhood of plates being followed are read on every analysed frame.
+         */
+        scanSeconds: z.number().positive().max(3600).default(1),
+      })
       .strict()
       .prefault({}),
     motion: z

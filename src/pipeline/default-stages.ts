@@ -1,5 +1,6 @@
 import { linkFaceTracks, type FaceFrame } from '../core/face-track.js';
 import { coverage, growBox, mergeBoxes } from '../core/motion.js';
+import { DEFAULT_PLATE_SCAN, newPlateScanState, notePlatesRead, planPlateRead } from '../core/plate-scan.js';
 import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
 import { createPlateReader } from '../detect/plates.js';
@@ -19,7 +20,8 @@ export function pipelineVersion(settings: IndexSettings): string {
   );
   const m = settings.motion;
   const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.fullFrameSeconds}/${m.threshold}` : '';
-  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}`;
+  const plates = settings.plates.enabled ? `|plate-scan=${settings.plates.scanSeconds}` : '';
+  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}`;
 }
 
 /** Groups observations by sampled frame, remembering each detection's index in the list. */
@@ -90,10 +92,37 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader();
+    const scanOpts = { ...DEFAULT_PLATE_SCAN, scanSeconds: settings.plates.scanSeconds };
+    let scan = newPlateScanState();
     const plates: PlateStage = {
       kind: 'plate',
       modelId: reader.modelId,
-      process: (frame) => readPlateRegions(frame, (f) => reader.readFrame(f)),
+      beginSource: () => {
+        scan = newPlateScanState();
+      },
+      process: async (frame) => {
+        // text detection only where a plate is new or being followed (src/core/plate-scan.ts)
+        const plan = planPlateRead(
+          scan,
+          {
+            offset: frame.offset,
+            width: frame.sourceWidth,
+            height: frame.sourceHeight,
+            regions: frame.regions,
+          },
+          scanOpts,
+        );
+        if (plan.reason === 'none') return [];
+        const { regions: _r, ...whole } = frame;
+        const target: Frame = plan.areas === 'all' ? whole : { ...whole, regions: plan.areas };
+        const readings = await readPlateRegions(target, (f) => reader.readFrame(f));
+        notePlatesRead(
+          scan,
+          frame.offset,
+          readings.map((r) => r.box),
+        );
+        return readings;
+      },
       link: linkPlates,
       dispose: () => reader.dispose(),
     };
