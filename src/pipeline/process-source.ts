@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { wallClock } from '../core/time.js';
-import type { Box, FaceDetection, PlateReading, SourceInfo } from '../core/types.js';
+import type { Box, FaceDetection, Frame, PlateReading, SourceInfo } from '../core/types.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
 import { createMotionDetector } from '../detect/motion.js';
 import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
@@ -103,6 +103,11 @@ export async function processSource(
     t = now;
   };
 
+  const lanes = new StageLanes<Frame, FaceDetection, PlateReading>(
+    stages.faces ? (f) => timed('faces', stages.faces!.process(f)) : undefined,
+    stages.plates ? (f) => timed('plates', stages.plates!.process(f)) : undefined,
+    LANE_LAG,
+  );
   const sampled = sampleFrames(info.path, {
     fps: settings.sampling.fps,
     maxWidth: settings.sampling.maxWidth,
@@ -139,22 +144,26 @@ export async function processSource(
     }
     if (look) {
       analysed++;
-      const [faces, plates] = await Promise.all([
-        stages.faces ? timed('faces', stages.faces.process(frame)) : [],
-        stages.plates ? timed('plates', stages.plates.process(frame)) : [],
-      ]);
-      for (const det of faces) faceObs.push({ det, ...at });
-      for (const det of plates) plateObs.push({ det, ...at });
-      // boxes searched again now are replaced by what was found; the rest are kept
-      const searched = frame.regions;
-      known = [
-        ...(searched ? known.filter((k) => !searched.some((r) => boxesNear(k, r, 0))) : []),
-        ...[...faces, ...plates].map((d) => growBox(d.box, 0, 1, info.width, info.height)),
-      ];
+      // faces and plates each work through the analysed frames in order, in their own lane, up
+      // to LANE_LAG frames apart: a frame heavy for one stage does not leave the other idle
+      const lane = lanes.run(frame, (faces, plates) => {
+        for (const det of faces) faceObs.push({ det, ...at });
+        for (const det of plates) plateObs.push({ det, ...at });
+        // boxes searched again now are replaced by what was found; the rest are kept
+        const searched = frame.regions;
+        known = [
+          ...(searched ? known.filter((k) => !searched.some((r) => boxesNear(k, r, 0))) : []),
+          ...[...faces, ...plates].map((d) => growBox(d.box, 0, 1, info.width, info.height)),
+        ];
+      });
+      await lane;
       lap('analyse');
     }
     opts.onProgress?.(frame.offset, frames);
   }
+
+  await lanes.drain();
+  lap('analyse');
 
   const faceTracks = coverAll(
     stages.faces ? stages.faces.link(faceObs) : [],
@@ -257,6 +266,48 @@ export async function processSource(
     plateTracks: plateTracks.length,
     stageSeconds,
   };
+}
+
+/** Analysed frames one stage may run ahead of the other (each holds a decoded frame). */
+const LANE_LAG = 4;
+
+/**
+ * Two stages over one stream of frames, each in its own ordered lane. `run` starts both on a
+ * frame and resolves once the frame LANE_LAG frames back is done by both (back-pressure); results
+ * are handed over in frame order. The first error of either lane is thrown by `run` or `drain`.
+ */
+export class StageLanes<F, A, B> {
+  private a: Promise<unknown> = Promise.resolve();
+  private b: Promise<unknown> = Promise.resolve();
+  private done: Promise<void> = Promise.resolve();
+  private pending: Array<Promise<void>> = [];
+
+  constructor(
+    private readonly stageA: ((f: F) => Promise<A[]>) | undefined,
+    private readonly stageB: ((f: F) => Promise<B[]>) | undefined,
+    private readonly lag: number,
+  ) {}
+
+  async run(frame: F, onDone: (a: A[], b: B[]) => void): Promise<void> {
+    const a = this.a.then(() => (this.stageA ? this.stageA(frame) : []));
+    const b = this.b.then(() => (this.stageB ? this.stageB(frame) : []));
+    this.a = a;
+    this.b = b;
+    const both = Promise.all([a, b]);
+    both.catch(() => undefined); // not awaited when an earlier frame failed; that error is thrown
+    // hand-overs in frame order, after the previous frame's
+    this.done = this.done.then(() => both).then(([ra, rb]) => onDone(ra, rb));
+    const settled = this.done;
+    settled.catch(() => undefined); // surfaced by run() or drain()
+    this.pending.push(settled);
+    if (this.pending.length > this.lag) await this.pending.shift();
+  }
+
+  async drain(): Promise<void> {
+    const all = this.pending;
+    this.pending = [];
+    for (const p of all) await p;
+  }
 }
 
 /** Frames decoded ahead of the one being analysed, so ffmpeg decodes while the nets run. */

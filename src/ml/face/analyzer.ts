@@ -16,7 +16,15 @@ import { InputError } from '../../errors.js';
 import { greyPatch, laplacianVariance, overallQuality, poseFromLandmarks } from './quality.js';
 import { createFaceApiRecognizer, type FaceRecognizer } from './recognizer.js';
 import { matchReuse, newReuseState, type ReuseEntry, type ReuseState } from './reuse.js';
-import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceDevice } from './runtime.js';
+import {
+  getFaceRuntime,
+  loadWeightMap,
+  type FaceApiModule,
+  type FaceDevice,
+  type FaceRuntime,
+} from './runtime.js';
+import type { FaceDetectorNet, RgbPixels } from './nets.js';
+import { createOnnxSsd } from './onnx/ssd.js';
 
 export interface FaceTilingOptions {
   /** 'auto': tile when the frame is larger than one tile; false: whole frame only. */
@@ -74,6 +82,12 @@ export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'til
   recognizer?: FaceRecognizer;
   /** Where the nets run (default 'auto'; the index command passes its --device). */
   device?: FaceDevice;
+  /**
+   * Which runtime runs the face detector: 'onnx' (default: face-api's weights as an ONNX graph on
+   * onnxruntime, ~4x faster on CPU, proved equivalent in test/integration/onnx-face-ssd.test.ts)
+   * or 'tfjs' (face-api itself; used on a GPU through tfjs-node-gpu).
+   */
+  runtime?: 'onnx' | 'tfjs';
 }
 
 export interface FaceAnalyzer {
@@ -128,7 +142,6 @@ interface Candidate {
   score: number;
 }
 
-type SsdOptions = InstanceType<FaceApiModule['SsdMobilenetv1Options']>;
 type FaceApiImage = Parameters<FaceApiModule['extractFaceTensors']>[0];
 type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 
@@ -146,16 +159,15 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   }
   const rt = await getFaceRuntime(device);
   const { faceapi, tf } = rt;
-  const detector = new faceapi.SsdMobilenetv1();
-  detector.loadFromWeightMap(loadWeightMap(tf, 'face-api/ssd_mobilenetv1') as never);
+  const detector =
+    (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx'
+      ? await createOnnxSsd({ threads: 1 })
+      : tfjsSsd(rt);
   const landmarkNet = new faceapi.FaceLandmark68Net();
   landmarkNet.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_landmark_68') as never);
   const recognizer = givenRecognizer ?? (await createFaceApiRecognizer(rt));
   // the detector's own floor is lower than ours: tiles re-score, NMS keeps the best
-  const ssdOptions: SsdOptions = new faceapi.SsdMobilenetv1Options({
-    minConfidence: Math.min(options.minScore, 0.3),
-    maxResults: 100,
-  });
+  const ssdOptions = { minConfidence: Math.min(options.minScore, 0.3), maxResults: 100 };
   const timings: FaceTimings = {
     detect: 0,
     landmarks: 0,
@@ -174,7 +186,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
    * `tilesOnlyIfNone`: query photos are tiled only when the whole-image pass finds no face.
    */
   async function searchArea(
-    t: Tensor3D,
+    img: RgbPixels,
     area: Box,
     whole: boolean,
     found: Candidate[],
@@ -182,15 +194,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   ): Promise<number> {
     const [ax, ay, aw, ah] = area;
     const run = async (x: number, y: number, w: number, h: number, cutAt: (b: Box) => boolean) => {
-      const view = whole ? t : (tf.slice(t, [y, x, 0], [h, w, 3]) as Tensor3D);
-      try {
-        const dets = await detector.locateFaces(view as unknown as FaceApiImage, ssdOptions);
-        for (const d of dets) {
-          const b: Box = [d.box.x, d.box.y, d.box.width, d.box.height];
-          if (!cutAt(b)) found.push({ box: translateBox(b, x, y), score: d.score });
-        }
-      } finally {
-        if (view !== t) view.dispose();
+      const view = whole ? img : cropPixels(img, x, y, w, h);
+      for (const d of await detector.locate(view, ssdOptions)) {
+        if (!cutAt(d.box)) found.push({ box: translateBox(d.box, x, y), score: d.score });
       }
     };
     const before = found.length;
@@ -220,29 +226,28 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
 
   /** Whole image, or only `regions` (image pixels) when given: motion regions at native resolution. */
   async function locate(
-    t: Tensor3D,
     img: RgbImage,
     tilesOnlyIfNone: boolean,
     regions?: Box[],
   ): Promise<{ found: Candidate[]; passes: number }> {
     const found: Candidate[] = [];
     if (!regions) {
-      const passes = await searchArea(t, [0, 0, img.width, img.height], true, found, tilesOnlyIfNone);
+      const passes = await searchArea(img, [0, 0, img.width, img.height], true, found, tilesOnlyIfNone);
       return { found, passes };
     }
     let passes = 0;
     const { tileSize } = options.tiling;
     for (const r of regions.filter((b) => Math.max(b[2], b[3]) > tileSize))
-      passes += await searchArea(t, r, false, found, false);
+      passes += await searchArea(img, r, false, found, false);
     // small regions share passes: packed side by side into one tile-sized canvas
     for (const bin of packAreas(
       regions.filter((b) => Math.max(b[2], b[3]) <= tileSize),
       tileSize,
       MOSAIC_GAP,
     )) {
-      if (bin.length === 1) passes += await searchArea(t, bin[0]!.area, false, found, false);
+      if (bin.length === 1) passes += await searchArea(img, bin[0]!.area, false, found, false);
       else {
-        await searchMosaic(t, bin, found);
+        await searchMosaic(img, bin, found);
         passes++;
       }
     }
@@ -250,40 +255,25 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   }
 
   /** One SSD pass over several areas pasted onto a grey canvas; detections mapped back. */
-  async function searchMosaic(t: Tensor3D, bin: Placed[], found: Candidate[]): Promise<void> {
+  async function searchMosaic(img: RgbPixels, bin: Placed[], found: Candidate[]): Promise<void> {
     const W = Math.max(...bin.map((p) => p.x + p.area[2]));
     const H = Math.max(...bin.map((p) => p.y + p.area[3]));
-    const canvas = tf.tidy(() => {
-      let acc = tf.fill([H, W, 3], 128, 'int32') as Tensor3D;
-      for (const p of bin) {
-        const [x, y, w, h] = p.area;
-        const crop = tf.slice(t, [y, x, 0], [h, w, 3]);
-        const padded = tf.pad(crop, [
-          [p.y, H - p.y - h],
-          [p.x, W - p.x - w],
-          [0, 0],
-        ]);
-        const mask = tf.pad(tf.ones([h, w, 3], 'int32'), [
-          [p.y, H - p.y - h],
-          [p.x, W - p.x - w],
-          [0, 0],
-        ]);
-        acc = tf.where(tf.cast(mask, 'bool'), padded, acc) as Tensor3D;
+    const canvas: RgbPixels = { data: new Uint8Array(W * H * 3).fill(128), width: W, height: H };
+    for (const p of bin) {
+      const [x, y, w, h] = p.area;
+      for (let row = 0; row < h; row++) {
+        const from = ((y + row) * img.width + x) * 3;
+        canvas.data.set(img.data.subarray(from, from + w * 3), ((p.y + row) * W + p.x) * 3);
       }
-      return acc;
-    });
-    try {
-      const dets = await detector.locateFaces(canvas as unknown as FaceApiImage, ssdOptions);
-      for (const d of dets) {
-        const cx = d.box.x + d.box.width / 2;
-        const cy = d.box.y + d.box.height / 2;
-        const p = bin.find((q) => cx >= q.x && cx < q.x + q.area[2] && cy >= q.y && cy < q.y + q.area[3]);
-        if (!p) continue;
-        const b = clipBox([d.box.x - p.x, d.box.y - p.y, d.box.width, d.box.height], p.area[2], p.area[3]);
-        found.push({ box: translateBox(b, p.area[0], p.area[1]), score: d.score });
-      }
-    } finally {
-      canvas.dispose();
+    }
+    for (const d of await detector.locate(canvas, ssdOptions)) {
+      const [bx, by, bw, bh] = d.box;
+      const cx = bx + bw / 2;
+      const cy = by + bh / 2;
+      const p = bin.find((q) => cx >= q.x && cx < q.x + q.area[2] && cy >= q.y && cy < q.y + q.area[3]);
+      if (!p) continue;
+      const b = clipBox([bx - p.x, by - p.y, bw, bh], p.area[2], p.area[3]);
+      found.push({ box: translateBox(b, p.area[0], p.area[1]), score: d.score });
     }
   }
 
@@ -318,12 +308,13 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   ): Promise<FaceDetection[]> {
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
-    const t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+    // the tfjs copy of the frame, for landmarks and descriptors: only made when a face needs one
+    let t: Tensor3D | undefined;
     const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy) : undefined;
     let crops: Tensor3D[] = [];
     let aligned: Tensor3D[] = [];
     try {
-      const { found, passes } = await locate(t, img, query, regions);
+      const { found, passes } = await locate(img, query, regions);
       const t1 = performance.now();
       timings.detect = t1 - t0;
       timings.passes = passes;
@@ -380,6 +371,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       const lms: Array<FaceLandmarks | undefined> = new Array(kept.length).fill(undefined);
       const vectors: Array<Float32Array | undefined> = new Array(kept.length).fill(undefined);
       if (todo.length > 0) {
+        t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
         crops = (await faceapi.extractFaceTensors(
           t as unknown as FaceApiImage,
           todo.map((i) => rect((kept[i] as (typeof kept)[number]).imgBox)),
@@ -400,7 +392,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
           return rect([c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
         });
         aligned = (await faceapi.extractFaceTensors(
-          t as unknown as FaceApiImage,
+          t! as unknown as FaceApiImage,
           alignedRects,
         )) as unknown as Tensor3D[];
         const embedded = await recognizer.embed(aligned);
@@ -475,7 +467,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       timings.other = timings.total - timings.detect - timings.landmarks - timings.embed;
       return out;
     } finally {
-      t.dispose();
+      t?.dispose();
       for (const c of crops) c.dispose();
       for (const a of aligned) a.dispose();
     }
@@ -548,7 +540,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       return faces.map((f) => ({ ...f, box: clipBox(f.box, w0, h0) }));
     },
     dispose() {
-      detector.dispose();
+      void detector.dispose();
       landmarkNet.dispose();
       if (!givenRecognizer) recognizer.dispose();
     },
@@ -612,4 +604,38 @@ async function thumbnail(img: RgbImage, box: Box, height: number): Promise<Buffe
     .resize({ height, withoutEnlargement: false })
     .jpeg({ quality: 80 })
     .toBuffer();
+}
+
+/** Copies a rectangle (integer, inside the image) out of packed RGB. */
+export function cropPixels(img: RgbPixels, x: number, y: number, w: number, h: number): RgbPixels {
+  const data = new Uint8Array(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const from = ((y + row) * img.width + x) * 3;
+    data.set(img.data.subarray(from, from + w * 3), row * w * 3);
+  }
+  return { data, width: w, height: h };
+}
+
+/** face-api's own SSD on TensorFlow.js behind the detector interface (GPU builds, comparisons). */
+function tfjsSsd(rt: FaceRuntime): FaceDetectorNet {
+  const { faceapi, tf } = rt;
+  const net = new faceapi.SsdMobilenetv1();
+  net.loadFromWeightMap(loadWeightMap(tf, 'face-api/ssd_mobilenetv1') as never);
+  return {
+    id: 'face-api/ssd_mobilenetv1@tfjs',
+    async locate(img, o) {
+      const t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
+      try {
+        const opts = new faceapi.SsdMobilenetv1Options(o);
+        const dets = await net.locateFaces(t as unknown as FaceApiImage, opts);
+        return dets.map((d) => ({
+          box: [d.box.x, d.box.y, d.box.width, d.box.height] as Box,
+          score: d.score,
+        }));
+      } finally {
+        t.dispose();
+      }
+    },
+    dispose: () => net.dispose(),
+  };
 }
