@@ -6,7 +6,6 @@
  * 40 px face in 1080p becomes ~11 px and vanishes. Frames larger than one tile are therefore also
  * searched in overlapping native-resolution tiles; results merge by NMS in source pixels.
  */
-import type { Tensor3D } from '@tensorflow/tfjs';
 import sharp, { type Metadata } from 'sharp';
 import type { Box, FaceDetection, Frame } from '../../core/types.js';
 import { clipBox, nms, padBox, planTiles, roundBoxOut, scaleBox, translateBox } from '../../core/geometry.js';
@@ -23,7 +22,9 @@ import {
   type FaceDevice,
   type FaceRuntime,
 } from './runtime.js';
-import type { FaceDetectorNet, RgbPixels } from './nets.js';
+import type { FaceDetectorNet, LandmarkNet, RgbPixels } from './nets.js';
+import { createOnnxLandmarks } from './onnx/landmarks.js';
+import { createOnnxRecognizer } from './onnx/recognition.js';
 import { createOnnxSsd } from './onnx/ssd.js';
 
 export interface FaceTilingOptions {
@@ -158,14 +159,13 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     throw new InputError('face tiling: tileSize must be larger than overlap');
   }
   const rt = await getFaceRuntime(device);
-  const { faceapi, tf } = rt;
-  const detector =
-    (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx'
-      ? await createOnnxSsd({ threads: 1 })
-      : tfjsSsd(rt);
-  const landmarkNet = new faceapi.FaceLandmark68Net();
-  landmarkNet.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_landmark_68') as never);
-  const recognizer = givenRecognizer ?? (await createFaceApiRecognizer(rt));
+  const { faceapi } = rt;
+  const onnx = (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx';
+  const detector = onnx ? await createOnnxSsd({ threads: 1 }) : tfjsSsd(rt);
+  const landmarkNet = onnx ? await createOnnxLandmarks({ threads: 1 }) : tfjsLandmarks(rt);
+  const recognizer =
+    givenRecognizer ??
+    (onnx ? await createOnnxRecognizer({ threads: 1 }) : await createFaceApiRecognizer(rt));
   // the detector's own floor is lower than ours: tiles re-score, NMS keeps the best
   const ssdOptions = { minConfidence: Math.min(options.minScore, 0.3), maxResults: 100 };
   const timings: FaceTimings = {
@@ -184,44 +184,56 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
    * One area of the image (the whole image, or a motion region): a pass over the whole area
    * (big faces), plus native-resolution tiles when the area is larger than one tile.
    * `tilesOnlyIfNone`: query photos are tiled only when the whole-image pass finds no face.
+   * Passes that do not depend on each other run at once (the detector runs them side by side
+   * on the cores it has); their results are kept in pass order, so the outcome is deterministic.
    */
   async function searchArea(
     img: RgbPixels,
     area: Box,
     whole: boolean,
-    found: Candidate[],
     tilesOnlyIfNone: boolean,
-  ): Promise<number> {
+  ): Promise<{ found: Candidate[]; passes: number }> {
     const [ax, ay, aw, ah] = area;
-    const run = async (x: number, y: number, w: number, h: number, cutAt: (b: Box) => boolean) => {
-      const view = whole ? img : cropPixels(img, x, y, w, h);
-      for (const d of await detector.locate(view, ssdOptions)) {
-        if (!cutAt(d.box)) found.push({ box: translateBox(d.box, x, y), score: d.score });
-      }
+    const run = async (
+      x: number,
+      y: number,
+      w: number,
+      h: number,
+      cutAt: (b: Box) => boolean,
+      all = false,
+    ): Promise<Candidate[]> => {
+      const view = all ? img : cropPixels(img, x, y, w, h);
+      return (await detector.locate(view, ssdOptions))
+        .filter((d) => !cutAt(d.box))
+        .map((d) => ({ box: translateBox(d.box, x, y), score: d.score }));
     };
-    const before = found.length;
-    await run(ax, ay, aw, ah, () => false);
-    whole = false;
     const { mode, tileSize, overlap } = options.tiling;
     const big = Math.max(aw, ah) > tileSize;
-    if (mode === 'off' || (mode === 'auto' && !big)) return 1;
-    if (tilesOnlyIfNone && found.slice(before).some((c) => c.score >= options.minScore)) return 1;
-    const tiles = planTiles(aw, ah, tileSize, overlap);
-    for (const [tx, ty, tw, th] of tiles) {
-      // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
-      await run(
-        ax + tx,
-        ay + ty,
-        tw,
-        th,
-        (b) =>
-          (tx > 0 && b[0] <= EDGE) ||
-          (ty > 0 && b[1] <= EDGE) ||
-          (tx + tw < aw && b[0] + b[2] >= tw - EDGE) ||
-          (ty + th < ah && b[1] + b[3] >= th - EDGE),
-      );
+    const first = run(ax, ay, aw, ah, () => false, whole);
+    if (mode === 'off' || (mode === 'auto' && !big)) return { found: await first, passes: 1 };
+    if (tilesOnlyIfNone) {
+      const found = await first;
+      if (found.some((c) => c.score >= options.minScore)) return { found, passes: 1 };
     }
-    return 1 + tiles.length;
+    const tiles = planTiles(aw, ah, tileSize, overlap);
+    const parts = await Promise.all([
+      first,
+      ...tiles.map(([tx, ty, tw, th]) =>
+        // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
+        run(
+          ax + tx,
+          ay + ty,
+          tw,
+          th,
+          (b) =>
+            (tx > 0 && b[0] <= EDGE) ||
+            (ty > 0 && b[1] <= EDGE) ||
+            (tx + tw < aw && b[0] + b[2] >= tw - EDGE) ||
+            (ty + th < ah && b[1] + b[3] >= th - EDGE),
+        ),
+      ),
+    ]);
+    return { found: parts.flat(), passes: 1 + tiles.length };
   }
 
   /** Whole image, or only `regions` (image pixels) when given: motion regions at native resolution. */
@@ -230,32 +242,30 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     tilesOnlyIfNone: boolean,
     regions?: Box[],
   ): Promise<{ found: Candidate[]; passes: number }> {
-    const found: Candidate[] = [];
-    if (!regions) {
-      const passes = await searchArea(img, [0, 0, img.width, img.height], true, found, tilesOnlyIfNone);
-      return { found, passes };
-    }
-    let passes = 0;
+    if (!regions) return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone);
     const { tileSize } = options.tiling;
-    for (const r of regions.filter((b) => Math.max(b[2], b[3]) > tileSize))
-      passes += await searchArea(img, r, false, found, false);
+    const jobs: Array<Promise<{ found: Candidate[]; passes: number }>> = regions
+      .filter((b) => Math.max(b[2], b[3]) > tileSize)
+      .map((r) => searchArea(img, r, false, false));
     // small regions share passes: packed side by side into one tile-sized canvas
     for (const bin of packAreas(
       regions.filter((b) => Math.max(b[2], b[3]) <= tileSize),
       tileSize,
       MOSAIC_GAP,
     )) {
-      if (bin.length === 1) passes += await searchArea(img, bin[0]!.area, false, found, false);
-      else {
-        await searchMosaic(img, bin, found);
-        passes++;
-      }
+      jobs.push(
+        bin.length === 1
+          ? searchArea(img, bin[0]!.area, false, false)
+          : searchMosaic(img, bin).then((found) => ({ found, passes: 1 })),
+      );
     }
-    return { found, passes };
+    const done = await Promise.all(jobs);
+    return { found: done.flatMap((d) => d.found), passes: done.reduce((n, d) => n + d.passes, 0) };
   }
 
   /** One SSD pass over several areas pasted onto a grey canvas; detections mapped back. */
-  async function searchMosaic(img: RgbPixels, bin: Placed[], found: Candidate[]): Promise<void> {
+  async function searchMosaic(img: RgbPixels, bin: Placed[]): Promise<Candidate[]> {
+    const found: Candidate[] = [];
     const W = Math.max(...bin.map((p) => p.x + p.area[2]));
     const H = Math.max(...bin.map((p) => p.y + p.area[3]));
     const canvas: RgbPixels = { data: new Uint8Array(W * H * 3).fill(128), width: W, height: H };
@@ -275,6 +285,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       const b = clipBox([bx - p.x, by - p.y, bw, bh], p.area[2], p.area[3]);
       found.push({ box: translateBox(b, p.area[0], p.area[1]), score: d.score });
     }
+    return found;
   }
 
   /** Motion boxes (source pixels) as padded, merged search areas in image pixels; undefined: whole image. */
@@ -308,169 +319,153 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   ): Promise<FaceDetection[]> {
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
-    // the tfjs copy of the frame, for landmarks and descriptors: only made when a face needs one
-    let t: Tensor3D | undefined;
     const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy) : undefined;
-    let crops: Tensor3D[] = [];
-    let aligned: Tensor3D[] = [];
-    try {
-      const { found, passes } = await locate(img, query, regions);
-      const t1 = performance.now();
-      timings.detect = t1 - t0;
-      timings.passes = passes;
-      // merge passes in source pixels, then apply the quality floor
-      const merged = nms(
-        found.map((c) => ({ ...c, src: toSrc(c.box) })).map((c) => ({ ...c, box: c.src, imgBox: c.box })),
-        { iouThreshold: options.nmsIou, containThreshold: options.nmsContain },
-      );
-      const kept = merged
-        .filter((c) => c.score >= options.minScore && c.box[3] >= options.minFaceSize)
-        .map((c) => {
-          const imgBox = roundBoxOut(clipBox(c.imgBox, img.width, img.height));
-          const sharpness = laplacianVariance(greyPatch(img.data, img.width, img.height, imgBox), 64, 64);
-          return { ...c, imgBox, sharpness };
-        })
-        .filter((c) => c.sharpness >= options.minSharpness && c.imgBox[2] >= 4 && c.imgBox[3] >= 4)
-        .sort((a, b) => b.box[3] - a.box[3])
-        .slice(0, options.maxFacesPerFrame);
-      if (kept.length === 0) {
-        if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: [] });
-        timings.landmarks = timings.embed = timings.faces = timings.reused = 0;
-        timings.total = performance.now() - t0;
-        timings.other = timings.total - timings.detect;
-        return [];
-      }
-      const rect = (b: Box) => new faceapi.Rect(b[0], b[1], b[2], b[3]);
-      // faces continuing one of the previous analysed frame keep its descriptor
-      const match = reuse
-        ? matchReuse(
-            reuse.state,
-            reuse.offset,
-            kept.map((c) => c.box),
-            (i, p) => {
-              const c = kept[i] as (typeof kept)[number];
-              return overallQuality({
-                score: c.score,
-                size: c.box[3],
-                sharpness: c.sharpness,
-                yaw: p.yaw,
-                pitch: p.pitch,
-              });
-            },
-          )
-        : kept.map(() => undefined);
-      const gap = reuse ? reuse.offset - reuse.state.offset : 0;
-      const velocity = (b: Box, p: ReuseEntry | undefined): { vx: number; vy: number } =>
-        p && gap > 0
-          ? {
-              vx: (b[0] + b[2] / 2 - p.box[0] - p.box[2] / 2) / gap,
-              vy: (b[1] + b[3] / 2 - p.box[1] - p.box[3] / 2) / gap,
-            }
-          : { vx: 0, vy: 0 };
-      const todo = kept.flatMap((_, i) => (match[i]?.reuse ? [] : [i]));
-      const lms: Array<FaceLandmarks | undefined> = new Array(kept.length).fill(undefined);
-      const vectors: Array<Float32Array | undefined> = new Array(kept.length).fill(undefined);
-      if (todo.length > 0) {
-        t = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32');
-        crops = (await faceapi.extractFaceTensors(
-          t as unknown as FaceApiImage,
-          todo.map((i) => rect((kept[i] as (typeof kept)[number]).imgBox)),
-        )) as unknown as Tensor3D[];
-        const lmOut = await landmarkNet.detectLandmarks(crops as unknown as FaceApiImage);
-        (Array.isArray(lmOut) ? lmOut : [lmOut]).forEach((l, j) => {
-          const i = todo[j] as number;
-          const b = (kept[i] as (typeof kept)[number]).imgBox;
-          lms[i] = l.shiftBy(b[0], b[1]);
-        });
-      }
-      const t2 = performance.now();
-      timings.landmarks = t2 - t1;
-      if (todo.length > 0) {
-        const alignedRects = todo.map((i) => {
-          const r = (lms[i] as FaceLandmarks).align(null, { useDlibAlignment: true });
-          const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
-          return rect([c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
-        });
-        aligned = (await faceapi.extractFaceTensors(
-          t! as unknown as FaceApiImage,
-          alignedRects,
-        )) as unknown as Tensor3D[];
-        const embedded = await recognizer.embed(aligned);
-        todo.forEach((i, j) => (vectors[i] = embedded[j]));
-      }
-      const t3 = performance.now();
-      timings.embed = t3 - t2;
-
-      const out: FaceDetection[] = [];
-      const carried: ReuseEntry[] = [];
-      let reusedCount = 0;
-      for (let i = 0; i < kept.length; i++) {
-        const c = kept[i] as (typeof kept)[number];
-        const m = match[i];
-        const size = c.box[3];
-        let det: FaceDetection;
-        if (m?.reuse) {
-          const { yaw, pitch } = m.prev;
-          det = {
-            box: c.box,
-            score: c.score,
-            landmarks: [],
-            descriptor: Float32Array.from(m.prev.descriptor),
-            descriptorReused: true,
-            quality: {
-              size,
-              sharpness: c.sharpness,
-              yaw,
-              pitch,
-              overall: overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch }),
-            },
-          };
-          carried.push({ ...m.prev, box: c.box, ...velocity(c.box, m.prev) });
-          reusedCount++;
-        } else {
-          const lm = lms[i];
-          const vec = vectors[i];
-          if (!lm || !vec) continue;
-          const landmarks = lm.positions.map((p): [number, number] => [
-            p.x * map.sx + map.dx,
-            p.y * map.sy + map.dy,
-          ]);
-          const { yaw, pitch } = poseFromLandmarks(landmarks);
-          const overall = overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch });
-          det = {
-            box: c.box,
-            score: c.score,
-            landmarks,
-            descriptor: l2normalize(vec),
-            quality: { size, sharpness: c.sharpness, yaw, pitch, overall },
-          };
-          if (reuse) {
-            carried.push({
-              box: c.box,
-              descriptor: det.descriptor,
-              yaw,
-              pitch,
-              bestOverall: Math.max(overall, m?.prev.bestOverall ?? 0),
-              embeddedAt: reuse.offset,
-              embedded: (m?.prev.embedded ?? 0) + 1,
-              ...velocity(c.box, m?.prev),
-            });
-          }
-        }
-        if (options.thumbnailSize > 0) det.thumbnail = await thumbnail(img, c.imgBox, options.thumbnailSize);
-        out.push(det);
-      }
-      if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: carried });
-      timings.reused = reusedCount;
-      timings.faces = out.length;
+    const { found, passes } = await locate(img, query, regions);
+    const t1 = performance.now();
+    timings.detect = t1 - t0;
+    timings.passes = passes;
+    // merge passes in source pixels, then apply the quality floor
+    const merged = nms(
+      found.map((c) => ({ ...c, src: toSrc(c.box) })).map((c) => ({ ...c, box: c.src, imgBox: c.box })),
+      { iouThreshold: options.nmsIou, containThreshold: options.nmsContain },
+    );
+    const kept = merged
+      .filter((c) => c.score >= options.minScore && c.box[3] >= options.minFaceSize)
+      .map((c) => {
+        const imgBox = roundBoxOut(clipBox(c.imgBox, img.width, img.height));
+        const sharpness = laplacianVariance(greyPatch(img.data, img.width, img.height, imgBox), 64, 64);
+        return { ...c, imgBox, sharpness };
+      })
+      .filter((c) => c.sharpness >= options.minSharpness && c.imgBox[2] >= 4 && c.imgBox[3] >= 4)
+      .sort((a, b) => b.box[3] - a.box[3])
+      .slice(0, options.maxFacesPerFrame);
+    if (kept.length === 0) {
+      if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: [] });
+      timings.landmarks = timings.embed = timings.faces = timings.reused = 0;
       timings.total = performance.now() - t0;
-      timings.other = timings.total - timings.detect - timings.landmarks - timings.embed;
-      return out;
-    } finally {
-      t?.dispose();
-      for (const c of crops) c.dispose();
-      for (const a of aligned) a.dispose();
+      timings.other = timings.total - timings.detect;
+      return [];
     }
+    // faces continuing one of the previous analysed frame keep its descriptor
+    const match = reuse
+      ? matchReuse(
+          reuse.state,
+          reuse.offset,
+          kept.map((c) => c.box),
+          (i, p) => {
+            const c = kept[i] as (typeof kept)[number];
+            return overallQuality({
+              score: c.score,
+              size: c.box[3],
+              sharpness: c.sharpness,
+              yaw: p.yaw,
+              pitch: p.pitch,
+            });
+          },
+        )
+      : kept.map(() => undefined);
+    const gap = reuse ? reuse.offset - reuse.state.offset : 0;
+    const velocity = (b: Box, p: ReuseEntry | undefined): { vx: number; vy: number } =>
+      p && gap > 0
+        ? {
+            vx: (b[0] + b[2] / 2 - p.box[0] - p.box[2] / 2) / gap,
+            vy: (b[1] + b[3] / 2 - p.box[1] - p.box[3] / 2) / gap,
+          }
+        : { vx: 0, vy: 0 };
+    const todo = kept.flatMap((_, i) => (match[i]?.reuse ? [] : [i]));
+    const lms: Array<FaceLandmarks | undefined> = new Array(kept.length).fill(undefined);
+    const vectors: Array<Float32Array | undefined> = new Array(kept.length).fill(undefined);
+    if (todo.length > 0) {
+      const crops = todo.map((i) => cropBox(img, (kept[i] as (typeof kept)[number]).imgBox));
+      const points = await landmarkNet.detect(crops);
+      points.forEach((pts, j) => {
+        const i = todo[j] as number;
+        const b = (kept[i] as (typeof kept)[number]).imgBox;
+        const c = crops[j]!;
+        // face-api's landmark object (relative positions and crop size), for its dlib alignment
+        const rel = pts.map(([x, y]) => new faceapi.Point(x / c.width, y / c.height));
+        lms[i] = new faceapi.FaceLandmarks68(rel, { width: c.width, height: c.height }).shiftBy(b[0], b[1]);
+      });
+    }
+    const t2 = performance.now();
+    timings.landmarks = t2 - t1;
+    if (todo.length > 0) {
+      const aligned = todo.map((i) => {
+        const r = (lms[i] as FaceLandmarks).align(null, { useDlibAlignment: true });
+        const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
+        return cropBox(img, [c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
+      });
+      const embedded = await recognizer.embed(aligned);
+      todo.forEach((i, j) => (vectors[i] = embedded[j]));
+    }
+    const t3 = performance.now();
+    timings.embed = t3 - t2;
+
+    const out: FaceDetection[] = [];
+    const carried: ReuseEntry[] = [];
+    let reusedCount = 0;
+    for (let i = 0; i < kept.length; i++) {
+      const c = kept[i] as (typeof kept)[number];
+      const m = match[i];
+      const size = c.box[3];
+      let det: FaceDetection;
+      if (m?.reuse) {
+        const { yaw, pitch } = m.prev;
+        det = {
+          box: c.box,
+          score: c.score,
+          landmarks: [],
+          descriptor: Float32Array.from(m.prev.descriptor),
+          descriptorReused: true,
+          quality: {
+            size,
+            sharpness: c.sharpness,
+            yaw,
+            pitch,
+            overall: overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch }),
+          },
+        };
+        carried.push({ ...m.prev, box: c.box, ...velocity(c.box, m.prev) });
+        reusedCount++;
+      } else {
+        const lm = lms[i];
+        const vec = vectors[i];
+        if (!lm || !vec) continue;
+        const landmarks = lm.positions.map((p): [number, number] => [
+          p.x * map.sx + map.dx,
+          p.y * map.sy + map.dy,
+        ]);
+        const { yaw, pitch } = poseFromLandmarks(landmarks);
+        const overall = overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch });
+        det = {
+          box: c.box,
+          score: c.score,
+          landmarks,
+          descriptor: l2normalize(vec),
+          quality: { size, sharpness: c.sharpness, yaw, pitch, overall },
+        };
+        if (reuse) {
+          carried.push({
+            box: c.box,
+            descriptor: det.descriptor,
+            yaw,
+            pitch,
+            bestOverall: Math.max(overall, m?.prev.bestOverall ?? 0),
+            embeddedAt: reuse.offset,
+            embedded: (m?.prev.embedded ?? 0) + 1,
+            ...velocity(c.box, m?.prev),
+          });
+        }
+      }
+      if (options.thumbnailSize > 0) det.thumbnail = await thumbnail(img, c.imgBox, options.thumbnailSize);
+      out.push(det);
+    }
+    if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: carried });
+    timings.reused = reusedCount;
+    timings.faces = out.length;
+    timings.total = performance.now() - t0;
+    timings.other = timings.total - timings.detect - timings.landmarks - timings.embed;
+    return out;
   }
 
   return {
@@ -541,7 +536,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     },
     dispose() {
       void detector.dispose();
-      landmarkNet.dispose();
+      void landmarkNet.dispose();
       if (!givenRecognizer) recognizer.dispose();
     },
   };
@@ -634,6 +629,38 @@ function tfjsSsd(rt: FaceRuntime): FaceDetectorNet {
         }));
       } finally {
         t.dispose();
+      }
+    },
+    dispose: () => net.dispose(),
+  };
+}
+
+/** A box's pixels (integer box, clipped to the image, at least 1 px), as face-api's extractFaceTensors cuts it. */
+function cropBox(img: RgbPixels, b: Box): RgbPixels {
+  const x = Math.min(Math.max(0, b[0]), img.width - 1);
+  const y = Math.min(Math.max(0, b[1]), img.height - 1);
+  const w = Math.max(1, Math.min(b[0] + b[2], img.width) - x);
+  const h = Math.max(1, Math.min(b[1] + b[3], img.height) - y);
+  return cropPixels(img, x, y, w, h);
+}
+
+/** face-api's own 68-point landmark net on TensorFlow.js behind the landmark interface. */
+function tfjsLandmarks(rt: FaceRuntime): LandmarkNet {
+  const { faceapi, tf } = rt;
+  const net = new faceapi.FaceLandmark68Net();
+  net.loadFromWeightMap(loadWeightMap(tf, 'face-api/face_landmark_68') as never);
+  return {
+    id: 'face-api/face_landmark_68@tfjs',
+    async detect(crops) {
+      if (crops.length === 0) return [];
+      const ts = crops.map((c) => tf.tensor3d(c.data, [c.height, c.width, 3], 'int32'));
+      try {
+        const out = await net.detectLandmarks(ts as unknown as FaceApiImage);
+        return (Array.isArray(out) ? out : [out]).map((l) =>
+          l.positions.map((p): [number, number] => [p.x, p.y]),
+        );
+      } finally {
+        for (const t of ts) t.dispose();
       }
     },
     dispose: () => net.dispose(),

@@ -3,7 +3,7 @@
  * faces; the recogniser only embeds, so another model can be swapped in and measured
  * (scripts/eval-faces.ts --recognizer …).
  */
-import type { Tensor3D } from '@tensorflow/tfjs';
+import type { RgbPixels } from './nets.js';
 import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceRuntime } from './runtime.js';
 
 export interface FaceRecognizer {
@@ -14,7 +14,7 @@ export interface FaceRecognizer {
    * Embeds aligned face crops (RGB 0..255, any size: each recogniser resizes to its own input).
    * One vector per crop, in order; not necessarily normalised (the caller normalises).
    */
-  embed(crops: Tensor3D[]): Promise<Float32Array[]>;
+  embed(crops: RgbPixels[]): Promise<Float32Array[]>;
   dispose(): void;
 }
 
@@ -32,9 +32,14 @@ export async function createFaceApiRecognizer(rt?: FaceRuntime): Promise<FaceRec
     dimensions: 128,
     async embed(crops) {
       if (crops.length === 0) return [];
-      // an array input is one batch: one forward pass for all faces of the frame
-      const out = await net.computeFaceDescriptor(crops as unknown as FaceApiNetInput);
-      return Array.isArray(out) ? out : [out];
+      const ts = crops.map((c) => tf.tensor3d(c.data, [c.height, c.width, 3], 'int32'));
+      try {
+        // an array input is one batch: one forward pass for all faces of the frame
+        const out = await net.computeFaceDescriptor(ts as unknown as FaceApiNetInput);
+        return Array.isArray(out) ? out : [out];
+      } finally {
+        for (const t of ts) t.dispose();
+      }
     },
     dispose() {
       net.dispose();

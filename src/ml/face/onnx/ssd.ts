@@ -367,6 +367,8 @@ function postprocess(
 export interface OnnxSsdOptions {
   /** onnxruntime intra-op threads (default 1: the indexer parallelises across frames). */
   threads?: number;
+  /** Runs in flight at once, each on its own thread (default 2: the cores of the target machine). */
+  concurrency?: number;
 }
 
 export async function createOnnxSsd(
@@ -383,37 +385,51 @@ export async function createOnnxSsd(
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
   });
-  // reused on every call: the input tensor's buffer, resize tables, decoded-box scratch
-  const input = new Float32Array(3 * SIZE * SIZE);
-  const feed = new ort.Tensor('float32', input, [1, 3, SIZE, SIZE]);
-  const scratch = resizeScratch();
-  const boxes = new Float64Array(ANCHORS * 4);
-  // one run at a time: the input buffer is shared
-  let queue: Promise<unknown> = Promise.resolve();
+  // each slot is one run in flight with its own input buffer, resize tables and box scratch:
+  // onnxruntime runs concurrent calls on separate threads, so `concurrency` slots use that many
+  // cores (intra-op threads stay at `threads`, 1 by default)
+  const slots = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, () => {
+    const input = new Float32Array(3 * SIZE * SIZE);
+    return {
+      input,
+      feed: new ort.Tensor('float32', input, [1, 3, SIZE, SIZE]),
+      scratch: resizeScratch(),
+      boxes: new Float64Array(ANCHORS * 4),
+    };
+  });
+  const waiting: Array<(slot: (typeof slots)[number]) => void> = [];
+  let inFlight = 0;
   let released = false;
+  let idle: (() => void) | undefined;
 
   const locate = async (img: RgbPixels, o: LocateOptions): Promise<FaceBoxScore[]> => {
     if (released) throw new InternalError('ONNX SSD used after dispose()');
     if (img.width < 1 || img.height < 1 || img.data.length < img.width * img.height * 3)
       throw new InternalError(`ONNX SSD: bad image ${img.width}x${img.height}`);
-    preprocess(img, input, scratch);
-    const result = await session.run({ x: feed });
-    const raw = result.raw!.data as Float32Array;
-    return postprocess(raw, prior, boxes, img, o);
+    const slot = slots.pop() ?? (await new Promise<(typeof slots)[number]>((r) => waiting.push(r)));
+    inFlight++;
+    try {
+      preprocess(img, slot.input, slot.scratch);
+      const result = await session.run({ x: slot.feed });
+      const raw = result.raw!.data as Float32Array;
+      return postprocess(raw, prior, slot.boxes, img, o);
+    } finally {
+      inFlight--;
+      const next = waiting.shift();
+      if (next) next(slot);
+      else slots.push(slot);
+      if (inFlight === 0) idle?.();
+    }
   };
 
   return {
     id: `${WEIGHTS_ID}@onnx`,
     graphSha256,
-    locate(img, o) {
-      const run = queue.then(() => locate(img, o));
-      queue = run.catch(() => undefined);
-      return run;
-    },
+    locate,
     async dispose() {
       if (released) return;
       released = true;
-      await queue;
+      if (inFlight > 0) await new Promise<void>((r) => (idle = r));
       await session.release();
     },
   };
