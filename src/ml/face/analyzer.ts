@@ -8,7 +8,16 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import type { Box, FaceDetection, Frame } from '../../core/types.js';
-import { clipBox, nms, padBox, planTiles, roundBoxOut, scaleBox, translateBox } from '../../core/geometry.js';
+import {
+  clipBox,
+  iou,
+  nms,
+  padBox,
+  planTiles,
+  roundBoxOut,
+  scaleBox,
+  translateBox,
+} from '../../core/geometry.js';
 import { growBox, mergeBoxes } from '../../core/motion.js';
 import { l2normalize } from '../../core/vector.js';
 import { InputError } from '../../errors.js';
@@ -141,6 +150,8 @@ interface ToSource {
 interface Candidate {
   box: Box; // image pixels
   score: number;
+  /** Found by a native-resolution tile of a motion region (not by the pass over the region). */
+  tile?: boolean;
 }
 
 type FaceApiImage = Parameters<FaceApiModule['extractFaceTensors']>[0];
@@ -161,7 +172,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   const rt = await getFaceRuntime(device);
   const { faceapi } = rt;
   const onnx = (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx';
-  const detector = onnx ? await createOnnxSsd({ threads: 1 }) : tfjsSsd(rt);
+  const detector = onnx ? await createOnnxSsd({ threads: 2 }) : tfjsSsd(rt);
   const landmarkNet = onnx ? await createOnnxLandmarks({ threads: 1 }) : tfjsLandmarks(rt);
   const recognizer =
     givenRecognizer ??
@@ -179,19 +190,23 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     reused: 0,
   };
   let tracking: ReuseState | undefined;
+  // tiles of motion regions in index runs: when they were last searched, and whether they found
+  // a face the pass over the whole region missed (small faces are about: tile every frame)
+  let tileState = { lastOffset: -Infinity, foundExtra: false };
 
   /**
    * One area of the image (the whole image, or a motion region): a pass over the whole area
    * (big faces), plus native-resolution tiles when the area is larger than one tile.
    * `tilesOnlyIfNone`: query photos are tiled only when the whole-image pass finds no face.
-   * Passes that do not depend on each other run at once (the detector runs them side by side
-   * on the cores it has); their results are kept in pass order, so the outcome is deterministic.
+   * Passes that do not depend on each other are queued together (each uses the detector's
+   * intra-op threads); their results are kept in pass order, so the outcome is deterministic.
    */
   async function searchArea(
     img: RgbPixels,
     area: Box,
     whole: boolean,
     tilesOnlyIfNone: boolean,
+    tiles = true,
   ): Promise<{ found: Candidate[]; passes: number }> {
     const [ax, ay, aw, ah] = area;
     const run = async (
@@ -210,15 +225,16 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     const { mode, tileSize, overlap } = options.tiling;
     const big = Math.max(aw, ah) > tileSize;
     const first = run(ax, ay, aw, ah, () => false, whole);
-    if (mode === 'off' || (mode === 'auto' && !big)) return { found: await first, passes: 1 };
+    if (mode === 'off' || (mode === 'auto' && !big) || (mode === 'auto' && !tiles))
+      return { found: await first, passes: 1 };
     if (tilesOnlyIfNone) {
       const found = await first;
       if (found.some((c) => c.score >= options.minScore)) return { found, passes: 1 };
     }
-    const tiles = planTiles(aw, ah, tileSize, overlap);
+    const plan = planTiles(aw, ah, tileSize, overlap);
     const parts = await Promise.all([
       first,
-      ...tiles.map(([tx, ty, tw, th]) =>
+      ...plan.map(([tx, ty, tw, th]) =>
         // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
         run(
           ax + tx,
@@ -230,10 +246,10 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
             (ty > 0 && b[1] <= EDGE) ||
             (tx + tw < aw && b[0] + b[2] >= tw - EDGE) ||
             (ty + th < ah && b[1] + b[3] >= th - EDGE),
-        ),
+        ).then((cs) => cs.map((c) => ({ ...c, tile: true }))),
       ),
     ]);
-    return { found: parts.flat(), passes: 1 + tiles.length };
+    return { found: parts.flat(), passes: 1 + plan.length };
   }
 
   /** Whole image, or only `regions` (image pixels) when given: motion regions at native resolution. */
@@ -241,12 +257,13 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     img: RgbImage,
     tilesOnlyIfNone: boolean,
     regions?: Box[],
+    regionTiles = true,
   ): Promise<{ found: Candidate[]; passes: number }> {
     if (!regions) return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone);
     const { tileSize } = options.tiling;
     const jobs: Array<Promise<{ found: Candidate[]; passes: number }>> = regions
       .filter((b) => Math.max(b[2], b[3]) > tileSize)
-      .map((r) => searchArea(img, r, false, false));
+      .map((r) => searchArea(img, r, false, false, regionTiles));
     // small regions share passes: packed side by side into one tile-sized canvas
     for (const bin of packAreas(
       regions.filter((b) => Math.max(b[2], b[3]) <= tileSize),
@@ -320,7 +337,15 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
     const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy) : undefined;
-    const { found, passes } = await locate(img, query, regions);
+    // index runs: large motion regions are tiled when small faces were found there last time,
+    // else at least every TILE_SECONDS (a person is in view for seconds; small faces wait <= 1 s)
+    const offset = reuse?.offset;
+    const regionTiles =
+      offset === undefined ||
+      tileState.foundExtra ||
+      offset - tileState.lastOffset >= TILE_SECONDS ||
+      offset < tileState.lastOffset;
+    const { found, passes } = await locate(img, query, regions, regionTiles);
     const t1 = performance.now();
     timings.detect = t1 - t0;
     timings.passes = passes;
@@ -339,6 +364,14 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       .filter((c) => c.sharpness >= options.minSharpness && c.imgBox[2] >= 4 && c.imgBox[3] >= 4)
       .sort((a, b) => b.box[3] - a.box[3])
       .slice(0, options.maxFacesPerFrame);
+    if (offset !== undefined && regions && regionTiles && passes > 0) {
+      // a kept face only a tile found (no pass over a whole region saw it): keep tiling here
+      const seen = found.filter((c) => !c.tile && c.score >= options.minScore);
+      tileState = {
+        lastOffset: offset,
+        foundExtra: kept.some((k) => k.tile && !seen.some((c) => iou(c.box, k.imgBox) >= 0.3)),
+      };
+    }
     if (kept.length === 0) {
       if (reuse) Object.assign(reuse.state, { offset: reuse.offset, faces: [] });
       timings.landmarks = timings.embed = timings.faces = timings.reused = 0;
@@ -490,6 +523,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     },
     resetTrackingState(sourceId: string): void {
       tracking = newReuseState(sourceId);
+      tileState = { lastOffset: -Infinity, foundExtra: false };
     },
     async analyzeImage(buf: Buffer): Promise<FaceDetection[]> {
       let meta: Metadata;
@@ -541,6 +575,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     },
   };
 }
+
+/** Index runs: large motion regions are tiled at least this often (seconds), see analyzeRgb. */
+const TILE_SECONDS = 1;
 
 /** Grey border between areas packed into one mosaic pass, pixels. */
 const MOSAIC_GAP = 16;

@@ -13,6 +13,7 @@ import { sha256Buffer } from '../../infra/hash.js';
 import { ctcGreedyDecode, foldClasses, type CtcResult } from '../../core/ctc.js';
 import { plateChar } from '../../core/plate.js';
 import { loadVerified, readManifest, type ModelFile } from '../model-files.js';
+import { cpuSessionOptions } from '../onnx/session.js';
 
 /** Packed RGB24 image. */
 export interface RgbImage {
@@ -250,12 +251,7 @@ export async function loadPaddleOcr(opts: PaddleOptions = {}): Promise<PaddleOcr
   const recFile = model(manifest, '/rec');
   const keysFile = model(manifest, '/keys');
   const clsFile = opts.useCls ? model(manifest, '/cls') : undefined;
-  const sessionOpts: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: opts.threads ?? 2,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  };
+  const sessionOpts = cpuSessionOptions(opts.threads ?? 2);
   const det = await ort.InferenceSession.create(loadModelFile(detFile), sessionOpts);
   const rec = await ort.InferenceSession.create(loadModelFile(recFile), sessionOpts);
   const cls = clsFile ? await ort.InferenceSession.create(loadModelFile(clsFile), sessionOpts) : undefined;

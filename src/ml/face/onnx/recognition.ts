@@ -12,6 +12,7 @@
  *   zero-padded in channels where the block widens; where the strided 'valid' conv comes out one
  *   smaller than the pooled map, the conv branch is zero-padded at the bottom/right.
  */
+import { cpuSessionOptions } from '../../onnx/session.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
@@ -137,13 +138,7 @@ export interface OnnxRecognizerOptions {
 export async function createOnnxRecognizer(opts: OnnxRecognizerOptions = {}): Promise<OnnxRecognizer> {
   const bytes = buildFaceRecognitionGraph(loadFaceApiWeights(MODEL_ID));
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: opts.threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
   // reused on every call: the batch input buffer and the resize tables
   const input = new GrowingBuffer(3 * SIZE * SIZE);
   const scratch = resizeScratch(SIZE);

@@ -20,6 +20,7 @@ import { InternalError } from '../../../errors.js';
 import { DataType, floatTensor, GraphBuilder, int64Tensor } from '../../onnx/builder.js';
 import { loadFaceApiWeights, weight, type WeightMap } from '../../onnx/weights.js';
 import type { FaceBoxScore, FaceDetectorNet, LocateOptions, RgbPixels } from '../nets.js';
+import { cpuSessionOptions } from '../../onnx/session.js';
 
 const WEIGHTS_ID = 'face-api/ssd_mobilenetv1';
 const SIZE = 512;
@@ -367,7 +368,7 @@ function postprocess(
 export interface OnnxSsdOptions {
   /** onnxruntime intra-op threads (default 1: the indexer parallelises across frames). */
   threads?: number;
-  /** Runs in flight at once, each on its own thread (default 2: the cores of the target machine). */
+  /** Calls prepared at once, each with its own buffers (default 1). */
   concurrency?: number;
 }
 
@@ -378,17 +379,11 @@ export async function createOnnxSsd(
   const bytes = buildSsdMobilenetV1Graph(weights);
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
   const prior = priors(weights);
-  const session = await ort.InferenceSession.create(bytes, {
-    executionProviders: ['cpu'],
-    intraOpNumThreads: opts.threads ?? 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
-  // each slot is one run in flight with its own input buffer, resize tables and box scratch:
-  // onnxruntime runs concurrent calls on separate threads, so `concurrency` slots use that many
-  // cores (intra-op threads stay at `threads`, 1 by default)
-  const slots = Array.from({ length: Math.max(1, opts.concurrency ?? 2) }, () => {
+  const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
+  // each slot holds one call's input buffer, resize tables and box scratch; calls beyond the
+  // slots wait. onnxruntime-node runs sessions on the JS thread, so more than one slot only lets a
+  // caller prepare the next input while a result is being decoded (default 1)
+  const slots = Array.from({ length: Math.max(1, opts.concurrency ?? 1) }, () => {
     const input = new Float32Array(3 * SIZE * SIZE);
     return {
       input,

@@ -1,0 +1,21 @@
+/**
+ * onnxruntime session options shared by every net of the indexer.
+ *
+ * onnxruntime-node runs `session.run` synchronously on the JS thread (wrapped in setImmediate),
+ * so nets never overlap each other; each run's parallelism comes from its intra-op threads.
+ * Spinning is off: by default the intra-op threads busy-wait between runs, which on a 2-core
+ * machine took CPU from ffmpeg's decoding and from the other net's next run (bench clip: index
+ * 44.9 s -> 33.4 s wall, 85 -> 58 CPU-s, same faces and plates).
+ */
+import type { InferenceSession } from 'onnxruntime-node';
+
+export function cpuSessionOptions(threads: number): InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
