@@ -1,6 +1,6 @@
 import { linkFaceTracks, type FaceFrame } from '../core/face-track.js';
 import { coverage, growBox, mergeBoxes } from '../core/motion.js';
-import { DEFAULT_PLATE_SCAN, newPlateScanState, notePlatesRead, planPlateRead } from '../core/plate-scan.js';
+import { DEFAULT_SCAN, newScanState, noteFound, planScan } from '../core/scan-plan.js';
 import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
 import { createPlateReader } from '../detect/plates.js';
@@ -92,17 +92,17 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader();
-    const scanOpts = { ...DEFAULT_PLATE_SCAN, scanSeconds: settings.plates.scanSeconds };
-    let scan = newPlateScanState();
+    const scanOpts = { ...DEFAULT_SCAN, scanSeconds: settings.plates.scanSeconds };
+    let scan = newScanState();
     const plates: PlateStage = {
       kind: 'plate',
       modelId: reader.modelId,
       beginSource: () => {
-        scan = newPlateScanState();
+        scan = newScanState();
       },
       process: async (frame) => {
-        // text detection only where a plate is new or being followed (src/core/plate-scan.ts)
-        const plan = planPlateRead(
+        // text detection only where a plate is new or being followed (src/core/scan-plan.ts)
+        const plan = planScan(
           scan,
           {
             offset: frame.offset,
@@ -116,7 +116,7 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
         const { regions: _r, ...whole } = frame;
         const target: Frame = plan.areas === 'all' ? whole : { ...whole, regions: plan.areas };
         const readings = await readPlateRegions(target, (f) => reader.readFrame(f));
-        notePlatesRead(
+        noteFound(
           scan,
           frame.offset,
           readings.map((r) => r.box),

@@ -259,7 +259,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     regions?: Box[],
     regionTiles = true,
   ): Promise<{ found: Candidate[]; passes: number }> {
-    if (!regions) return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone);
+    if (!regions) return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone, regionTiles);
     const { tileSize } = options.tiling;
     const jobs: Array<Promise<{ found: Candidate[]; passes: number }>> = regions
       .filter((b) => Math.max(b[2], b[3]) > tileSize)
@@ -364,7 +364,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       .filter((c) => c.sharpness >= options.minSharpness && c.imgBox[2] >= 4 && c.imgBox[3] >= 4)
       .sort((a, b) => b.box[3] - a.box[3])
       .slice(0, options.maxFacesPerFrame);
-    if (offset !== undefined && regions && regionTiles && passes > 0) {
+    if (offset !== undefined && regionTiles && passes > 0) {
       // a kept face only a tile found (no pass over a whole region saw it): keep tiling here
       const seen = found.filter((c) => !c.tile && c.score >= options.minScore);
       tileState = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newPlateScanState, notePlatesRead, planPlateRead } from '../../src/core/plate-scan.js';
+import { newScanState, noteFound, planScan } from '../../src/core/scan-plan.js';
 import type { Box } from '../../src/core/types.js';
 
 const W = 1920;
@@ -12,55 +12,55 @@ const at = (offset: number, regions?: Box[]) => ({
 });
 const person: Box = [800, 200, 300, 800];
 
-describe('plate scan plan', () => {
+describe('scan plan (plates, faces)', () => {
   it('reads a person walking about once a second, not on every 2 fps sample', () => {
-    const s = newPlateScanState();
+    const s = newScanState();
     const reads = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5].map((t) => {
-      const p = planPlateRead(s, at(t, [[person[0] + 40 * t, person[1], person[2], person[3]]]));
+      const p = planScan(s, at(t, [[person[0] + 40 * t, person[1], person[2], person[3]]]));
       return p.reason === 'none' ? 0 : 1;
     });
     expect(reads).toEqual([1, 0, 1, 0, 1, 0, 1, 0]);
   });
 
   it('reads new motion at once between scans (a vehicle entering far from the person)', () => {
-    const s = newPlateScanState();
-    planPlateRead(s, at(0, [person]));
+    const s = newScanState();
+    planScan(s, at(0, [person]));
     const car: Box = [50, 700, 400, 250];
-    const p = planPlateRead(s, at(0.5, [person, car]));
+    const p = planScan(s, at(0.5, [person, car]));
     expect(p.reason).toBe('new-motion');
     expect(p.areas).toEqual([car]);
     // the car is now known: the next sample before the scan is due reads nothing
-    expect(planPlateRead(s, at(0.6, [person, [car[0] + 30, car[1], car[2], car[3]]])).reason).toBe('none');
+    expect(planScan(s, at(0.6, [person, [car[0] + 30, car[1], car[2], car[3]]])).reason).toBe('none');
   });
 
   it('follows a read plate on every sample while it moves, then lets a still plate go', () => {
-    const s = newPlateScanState();
-    planPlateRead(s, at(0, [person]));
-    notePlatesRead(s, 0, [[1000, 900, 120, 30]]);
-    const p = planPlateRead(s, at(0.5, [person]));
+    const s = newScanState();
+    planScan(s, at(0, [person]));
+    noteFound(s, 0, [[1000, 900, 120, 30]]);
+    const p = planScan(s, at(0.5, [person]));
     expect(p.reason).toBe('hot');
     // the area around the plate: its width to each side, twice its height above and below
     expect(p.areas).toEqual([[880, 840, 360, 60 + 30 + 60]]);
     // moved 60 px: renewed; read again at 1.5 s through the scan, at 2.5 s still followed
-    notePlatesRead(s, 0.5, [[1060, 900, 120, 30]]);
-    planPlateRead(s, at(1.5, [person]));
-    expect(planPlateRead(s, at(1.8, [person])).reason).toBe('hot');
+    noteFound(s, 0.5, [[1060, 900, 120, 30]]);
+    planScan(s, at(1.5, [person]));
+    expect(planScan(s, at(1.8, [person])).reason).toBe('hot');
     // a plate that stays put does not renew itself: gone after 1.5 s
-    const still = newPlateScanState();
-    notePlatesRead(still, 0, [[100, 100, 120, 30]]);
-    notePlatesRead(still, 1, [[102, 100, 120, 30]]);
+    const still = newScanState();
+    noteFound(still, 0, [[100, 100, 120, 30]]);
+    noteFound(still, 1, [[102, 100, 120, 30]]);
     const rare = { scanSeconds: 10, hotSeconds: 1.5 };
-    expect(planPlateRead(still, at(0.2), rare).reason).toBe('scan');
-    expect(planPlateRead(still, at(1.4), rare).reason).toBe('hot');
-    expect(planPlateRead(still, at(1.6), rare).reason).toBe('none');
+    expect(planScan(still, at(0.2), rare).reason).toBe('scan');
+    expect(planScan(still, at(1.4), rare).reason).toBe('hot');
+    expect(planScan(still, at(1.6), rare).reason).toBe('none');
   });
 
   it('reads the whole frame when motion is everywhere while the last scan read only parts', () => {
-    const s = newPlateScanState();
-    planPlateRead(s, at(0, [person]));
-    expect(planPlateRead(s, at(0.5))).toEqual({ areas: 'all', reason: 'new-motion' });
+    const s = newScanState();
+    planScan(s, at(0, [person]));
+    expect(planScan(s, at(0.5))).toEqual({ areas: 'all', reason: 'new-motion' });
     // and not again until the next scan is due
-    expect(planPlateRead(s, at(0.7)).reason).toBe('none');
-    expect(planPlateRead(s, at(1.6))).toEqual({ areas: 'all', reason: 'scan' });
+    expect(planScan(s, at(0.7)).reason).toBe('none');
+    expect(planScan(s, at(1.6))).toEqual({ areas: 'all', reason: 'scan' });
   });
 });
