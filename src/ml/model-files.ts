@@ -60,3 +60,29 @@ export function loadVerified(model: ModelFile): Buffer {
   }
   return data;
 }
+
+/** A graph Sightline builds from weight files (models/faces-onnx.json), with the hash it must have. */
+export interface BuiltGraph {
+  id: string;
+  builtFrom: string[];
+  builder: string;
+  sha256: string;
+  notes?: string;
+}
+
+export function readBuiltGraphs(): BuiltGraph[] {
+  return JSON.parse(readFileSync(join(projectRoot, 'models', 'faces-onnx.json'), 'utf8')) as BuiltGraph[];
+}
+
+/**
+ * Refuses a built graph whose bytes differ from the recorded ones: the graph that runs is the one
+ * the reports name, and a change to a builder is a visible change to models/faces-onnx.json.
+ */
+export function checkBuiltGraph(id: string, sha256: string): void {
+  const g = readBuiltGraphs().find((e) => e.id === id);
+  if (!g) throw new InternalError(`models/faces-onnx.json has no entry '${id}'`);
+  if (g.sha256 !== sha256)
+    throw new InternalError(
+      `built graph ${id} has sha256 ${sha256}, models/faces-onnx.json records ${g.sha256}: the builder changed`,
+    );
+}

@@ -1,6 +1,6 @@
 import type { ExportStoreContext, SourceRecord } from '../export/bundle.js';
 import { AuditLog } from '../infra/audit-log.js';
-import { readManifest } from '../ml/model-files.js';
+import { readBuiltGraphs, readManifest } from '../ml/model-files.js';
 import { Store } from './store.js';
 
 /**
@@ -42,12 +42,21 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
       sources.map((s) => JSON.stringify({ pipeline: s.pipeline_version, ...JSON.parse(s.settings) })),
     ),
   ].map((s) => JSON.parse(s) as unknown);
-  const models = [...readManifest('faces'), ...readManifest('plates')].map((m) => ({
-    id: m.id,
-    package: m.package,
-    file: m.file,
-    sha256: m.sha256,
-  }));
+  const models = [
+    ...[...readManifest('faces'), ...readManifest('plates')].map((m) => ({
+      id: m.id,
+      package: m.package,
+      file: m.file,
+      sha256: m.sha256,
+    })),
+    // graphs built from those weights at load time (their bytes' hash; the builder is ours)
+    ...readBuiltGraphs().map((g) => ({
+      id: g.id,
+      package: 'sightline (built from ' + g.builtFrom.join(', ') + ')',
+      file: g.builder,
+      sha256: g.sha256,
+    })),
+  ];
   return {
     lookupSource: (sha) => Promise.resolve(records.get(sha)),
     models,

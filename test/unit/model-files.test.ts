@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadVerified, packageFile, readManifest } from '../../src/ml/model-files.js';
+import {
+  checkBuiltGraph,
+  loadVerified,
+  packageFile,
+  readBuiltGraphs,
+  readManifest,
+} from '../../src/ml/model-files.js';
 
 describe('model files', () => {
   it('finds files in packages whose exports hide package.json', () => {
@@ -16,5 +22,18 @@ describe('model files', () => {
   it('refuses weights whose hash differs from the manifest', () => {
     const [m] = readManifest('plates');
     expect(() => loadVerified({ ...m!, sha256: '0'.repeat(64) })).toThrow(/expected 0000/);
+  });
+
+  it('built ONNX graphs name weight files of the manifest, and a graph with other bytes is refused', () => {
+    const ids = new Set(readManifest('faces').map((m) => m.id));
+    const graphs = readBuiltGraphs();
+    expect(graphs.map((g) => g.id)).toEqual([
+      'face-api/ssd_mobilenetv1@onnx',
+      'face-api/face_landmark_68@onnx',
+      'face-api/face_recognition@onnx',
+    ]);
+    for (const g of graphs) for (const f of g.builtFrom) expect(ids.has(f)).toBe(true);
+    expect(() => checkBuiltGraph(graphs[0]!.id, graphs[0]!.sha256)).not.toThrow();
+    expect(() => checkBuiltGraph(graphs[0]!.id, '1'.repeat(64))).toThrow(/the builder changed/);
   });
 });

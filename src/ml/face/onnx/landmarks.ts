@@ -11,6 +11,7 @@
  * - positions: face-api's postProcess (x * 112 - padding offset) / scaled size, times the crop
  *   size, in JS.
  */
+import { checkBuiltGraph } from '../../model-files.js';
 import { cpuSessionOptions } from '../../onnx/session.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
@@ -144,6 +145,7 @@ export async function createOnnxLandmarks(
 ): Promise<LandmarkNet & { graphSha256: string }> {
   const bytes = buildLandmark68Graph(loadFaceApiWeights(WEIGHTS_ID));
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
+  checkBuiltGraph('face-api/face_landmark_68@onnx', graphSha256);
   const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
   // reused on every call: the batch input buffer and the resize tables
   const input = new GrowingBuffer(3 * SIZE * SIZE);

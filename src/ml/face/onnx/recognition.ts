@@ -12,6 +12,7 @@
  *   zero-padded in channels where the block widens; where the strided 'valid' conv comes out one
  *   smaller than the pooled map, the conv branch is zero-padded at the bottom/right.
  */
+import { checkBuiltGraph } from '../../model-files.js';
 import { cpuSessionOptions } from '../../onnx/session.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
@@ -138,6 +139,7 @@ export interface OnnxRecognizerOptions {
 export async function createOnnxRecognizer(opts: OnnxRecognizerOptions = {}): Promise<OnnxRecognizer> {
   const bytes = buildFaceRecognitionGraph(loadFaceApiWeights(MODEL_ID));
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
+  checkBuiltGraph('face-api/face_recognition@onnx', graphSha256);
   const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
   // reused on every call: the batch input buffer and the resize tables
   const input = new GrowingBuffer(3 * SIZE * SIZE);

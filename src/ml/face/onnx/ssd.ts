@@ -14,6 +14,7 @@
  * - decoding against the priors (`Output/extra_dim`), sigmoid, face-api's NMS and its mapping of
  *   boxes back to the image: here in JS, only for anchors above minConfidence.
  */
+import { checkBuiltGraph } from '../../model-files.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
@@ -378,6 +379,7 @@ export async function createOnnxSsd(
   const weights = loadFaceApiWeights(WEIGHTS_ID);
   const bytes = buildSsdMobilenetV1Graph(weights);
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
+  checkBuiltGraph('face-api/ssd_mobilenetv1@onnx', graphSha256);
   const prior = priors(weights);
   const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
   // each slot holds one call's input buffer, resize tables and box scratch; calls beyond the
