@@ -66,6 +66,24 @@ describe('face analyzer (real models)', () => {
     expect(diff).toBeLessThan(DEFAULT_FACE_THRESHOLD);
   });
 
+  it('finds the face in a small thumbnail cropped tight to the face box (as the store keeps them)', async () => {
+    const [target, other] = [...faces].sort((a, b) => b.score - a.score);
+    const meta = await sharp(sample).metadata();
+    const [left, top, width, height] = roundBoxOut(clipBox(target!.box, meta.width ?? 0, meta.height ?? 0));
+    const thumb = await sharp(sample)
+      .extract({ left, top, width, height })
+      .resize({ height: 96 })
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    const query = await analyzer.analyzeImage(thumb);
+    expect(query).toHaveLength(1);
+    const tw = (await sharp(thumb).metadata()).width ?? 0;
+    // a box on the thumbnail itself, not on the padded canvas the detector saw
+    expect(query[0]!.box[2]).toBeGreaterThan(tw * 0.5);
+    expect(cosine(query[0]!.descriptor, target!.descriptor)).toBeGreaterThanOrEqual(DEFAULT_FACE_THRESHOLD);
+    expect(cosine(query[0]!.descriptor, other!.descriptor)).toBeLessThan(DEFAULT_FACE_THRESHOLD);
+  });
+
   it('finds 48 px faces in a 1080p frame (tiling), reported in source pixels', async () => {
     const sources = faces.filter((f) => f.score > 0.9).map((f) => ({ image: sample, box: f.box }));
     const { frame, truth } = await composeFaceFrame(sources, [48, 48, 48, 48, 48, 48], {

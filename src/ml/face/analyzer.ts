@@ -540,32 +540,39 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       const scale = Math.min(1, options.maxQuerySide / Math.max(w0, h0));
       const w = Math.max(1, Math.round(w0 * scale));
       const h = Math.max(1, Math.round(h0 * scale));
-      // tight mugshot crops: a border lets the detector see the whole head
-      const pad = Math.round(options.queryPadding * Math.max(w, h));
-      const { data, info } = await sharp(buf)
+      const resized = await sharp(buf)
         .rotate()
         .resize(w, h, { fit: 'fill' })
         .removeAlpha()
         .toColourspace('srgb')
-        .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 127, g: 127, b: 127 } })
         .raw()
         .toBuffer({ resolveWithObject: true });
-      if (info.channels !== 3) throw new InputError(`image decoded to ${info.channels} channels, expected 3`);
-      const img = {
-        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
-        width: info.width,
-        height: info.height,
-      };
-      const faces = await analyzeRgb(
-        img,
-        {
-          sx: w0 / w,
-          sy: h0 / h,
-          dx: (-pad * w0) / w,
-          dy: (-pad * h0) / h,
-        },
-        true,
-      );
+      const channels = resized.info.channels;
+      if (channels !== 3) throw new InputError(`image decoded to ${channels} channels, expected 3`);
+      // tight crops (a face thumbnail, a cropped still): a border lets the detector see the whole
+      // head; a face filling the crop needs a wide one, tried only when the usual border finds none
+      let faces: FaceDetection[] = [];
+      for (const share of [...new Set([options.queryPadding, QUERY_RETRY_PADDING])]) {
+        // the wide retry is scaled to one tile: a face filling the crop stays large, no tiling
+        const first = share === options.queryPadding;
+        const fit = first ? 1 : Math.min(1, options.tiling.tileSize / ((1 + 2 * share) * Math.max(w, h)));
+        const wr = Math.max(1, Math.round(w * fit));
+        const hr = Math.max(1, Math.round(h * fit));
+        const pad = Math.round(share * Math.max(wr, hr));
+        const { data, info } = await sharp(resized.data, { raw: { width: w, height: h, channels } })
+          .resize(wr, hr, { fit: 'fill' })
+          .extend({ top: pad, bottom: pad, left: pad, right: pad, background: { r: 127, g: 127, b: 127 } })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+        const img = {
+          data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+          width: info.width,
+          height: info.height,
+        };
+        const map = { sx: w0 / wr, sy: h0 / hr, dx: (-pad * w0) / wr, dy: (-pad * h0) / hr };
+        faces = await analyzeRgb(img, map, true);
+        if (faces.length > 0) break;
+      }
       return faces.map((f) => ({ ...f, box: clipBox(f.box, w0, h0) }));
     },
     dispose() {
@@ -575,6 +582,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     },
   };
 }
+
+/** Query photos where the usual border finds no face: border as a share of the longer side. */
+const QUERY_RETRY_PADDING = 1;
 
 /** Index runs: large motion regions are tiled at least this often (seconds), see analyzeRgb. */
 const TILE_SECONDS = 1;
