@@ -104,7 +104,7 @@ export interface FaceAnalyzer {
   /** Detector + recogniser ids, stored with every vector. */
   readonly modelId: string;
   readonly options: FaceAnalyzerOptions;
-  /** TensorFlow.js backend in use ('wasm', 'tensorflow'). */
+  /** Where the face nets run: 'onnxruntime-cpu' (default), or the TensorFlow.js backend ('wasm', 'tensorflow'). */
   readonly backend: string;
   analyzeFrame(frame: Frame): Promise<FaceDetection[]>;
   /**
@@ -504,7 +504,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   return {
     modelId: `face-api/ssd_mobilenetv1+${recognizer.modelId}`,
     options,
-    backend: rt.backend,
+    backend: onnx ? 'onnxruntime-cpu' : rt.backend,
     lastTimings: timings,
     async analyzeFrame(frame: Frame): Promise<FaceDetection[]> {
       if (frame.data.length !== frame.width * frame.height * 3) {
