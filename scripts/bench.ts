@@ -4,8 +4,13 @@
  * settings into a temp store (wall time, peak RSS, per-stage seconds), (c) the face-api tfjs-wasm
  * reference (SSD on whole frames + descriptors) on the same sampled frames. Prints a table and
  * writes bench-out/bench.json. Not a test: figures depend on the machine and its load.
+ *
+ *   npm run bench -- [--ref-frames n] [--baseline <checkout>] [files...]
+ *
+ * `--baseline`: another checkout (e.g. a `git worktree` of an earlier commit, `dist/` built,
+ * node_modules linked) whose `sightline index` is timed too, right after this build's, on each file.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -104,6 +109,47 @@ async function reference(path: string, width: number, height: number, maxFrames:
   return { frames, faces, msPerFrame: frames ? ms / frames : 0 };
 }
 
+/** `sightline index` with default settings into a temp store, by the given checkout's CLI. */
+async function indexRun(bin: string, path: string, duration: number, decodeSeconds: number) {
+  const store = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
+  let run: Run;
+  try {
+    run = await measured(process.execPath, [bin, 'index', path, '--store', store, '--json']);
+  } finally {
+    await rm(store, { recursive: true, force: true });
+  }
+  const done = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((e) => e.type === 'file-done') as
+    | {
+        frames: number;
+        analysed?: number;
+        faces: number;
+        plates: number;
+        faceTracks: number;
+        plateTracks: number;
+        stageSeconds: Record<string, number>;
+      }
+    | undefined;
+  return {
+    ok: run.code === 0 && done !== undefined,
+    seconds: run.seconds,
+    cpuSeconds: run.cpuSeconds,
+    peakRssMb: run.peakRssMb,
+    ratioToDecode: run.seconds / decodeSeconds,
+    realTimeFactor: duration / run.seconds,
+    frames: done?.frames,
+    analysed: done?.analysed,
+    faces: done?.faces,
+    faceTracks: done?.faceTracks,
+    plates: done?.plates,
+    plateTracks: done?.plateTracks,
+    stageSeconds: done?.stageSeconds,
+  };
+}
+
 async function benchFile(path: string, refFrames: number) {
   const info = await probe(path);
   const ffmpeg = resolveFfmpeg().path;
@@ -121,28 +167,10 @@ async function benchFile(path: string, refFrames: number) {
     'null',
     '-',
   ]);
-  const store = await mkdtemp(join(tmpdir(), 'sightline-bench-'));
-  let index: Run;
-  try {
-    index = await measured(process.execPath, ['bin/sightline.js', 'index', path, '--store', store, '--json']);
-  } finally {
-    await rm(store, { recursive: true, force: true });
-  }
-  const events = index.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-  const done = events.find((e) => e.type === 'file-done') as
-    | {
-        frames: number;
-        analysed?: number;
-        faces: number;
-        plates: number;
-        faceTracks: number;
-        plateTracks: number;
-        stageSeconds: Record<string, number>;
-      }
-    | undefined;
+  const index = await indexRun('bin/sightline.js', path, info.duration, decode.seconds);
+  const before = baseline
+    ? await indexRun(join(baseline, 'bin/sightline.js'), path, info.duration, decode.seconds)
+    : undefined;
   const ref = refFrames > 0 ? await reference(path, info.width, info.height, refFrames) : undefined;
   const sampled = Math.floor(info.duration * 2);
   return {
@@ -151,21 +179,8 @@ async function benchFile(path: string, refFrames: number) {
     height: info.height,
     duration: info.duration,
     decode: { seconds: decode.seconds, cpuSeconds: decode.cpuSeconds, peakRssMb: decode.peakRssMb },
-    index: {
-      ok: index.code === 0 && done !== undefined,
-      seconds: index.seconds,
-      cpuSeconds: index.cpuSeconds,
-      peakRssMb: index.peakRssMb,
-      ratioToDecode: index.seconds / decode.seconds,
-      realTimeFactor: info.duration / index.seconds,
-      frames: done?.frames,
-      analysed: done?.analysed,
-      faces: done?.faces,
-      faceTracks: done?.faceTracks,
-      plates: done?.plates,
-      plateTracks: done?.plateTracks,
-      stageSeconds: done?.stageSeconds,
-    },
+    index,
+    ...(before ? { baseline: before } : {}),
     reference: ref && {
       ...ref,
       estSecondsAllFrames: (ref.msPerFrame * sampled) / 1000,
@@ -177,6 +192,19 @@ async function benchFile(path: string, refFrames: number) {
 const argv = process.argv.slice(2);
 const refArg = argv.indexOf('--ref-frames');
 const refFrames = refArg >= 0 ? Number(argv.splice(refArg, 2)[1]) : 20;
+// --baseline <checkout>: an earlier build (its dist/ built, node_modules present) indexed in the
+// same run, so before/after figures share the machine and its load
+const baseArg = argv.indexOf('--baseline');
+const baseline = baseArg >= 0 ? argv.splice(baseArg, 2)[1] : undefined;
+if (baseline !== undefined && !existsSync(join(baseline, 'bin/sightline.js'))) {
+  process.stderr.write(
+    `--baseline ${baseline}: no bin/sightline.js there; give a checkout with dist/ built\n`,
+  );
+  process.exit(2);
+}
+const baselineCommit = baseline
+  ? execFileSync('git', ['-C', baseline, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  : undefined;
 const files = argv.length > 0 ? argv : [(await ensureBenchClip()).path];
 const results = [];
 for (const f of files) results.push(await benchFile(f, refFrames));
@@ -201,6 +229,17 @@ for (const r of results) {
       'peak RSS MB': fmt(r.index.peakRssMb, 0),
       'cpu s': fmt(r.index.cpuSeconds),
     },
+    ...(r.baseline
+      ? {
+          [`index, baseline ${baselineCommit ?? ''}`]: {
+            seconds: fmt(r.baseline.seconds, 2),
+            'x decode': fmt(r.baseline.ratioToDecode, 2),
+            'x real time': fmt(r.baseline.realTimeFactor, 2),
+            'peak RSS MB': fmt(r.baseline.peakRssMb, 0),
+            'cpu s': fmt(r.baseline.cpuSeconds),
+          },
+        }
+      : {}),
     'face-api reference (est.)': r.reference
       ? {
           seconds: fmt(r.reference.estSecondsAllFrames, 1),
@@ -220,6 +259,10 @@ for (const r of results) {
         .map(([k, v]) => `${k} ${v.toFixed(1)}`)
         .join(', '),
   );
+  if (r.baseline)
+    console.log(
+      `baseline: faces ${r.baseline.faces ?? '-'} in ${r.baseline.faceTracks ?? '-'} tracks; plates ${r.baseline.plates ?? '-'} in ${r.baseline.plateTracks ?? '-'} tracks`,
+    );
   if (r.reference)
     console.log(
       `reference: ${r.reference.frames} frames, ${fmt(r.reference.msPerFrame, 0)} ms/frame, ${r.reference.faces} faces`,
@@ -229,7 +272,13 @@ await mkdir('bench-out', { recursive: true });
 await writeFile(
   'bench-out/bench.json',
   JSON.stringify(
-    { at: new Date().toISOString(), cpus: cpus().length, loadavg: loadavg(), results },
+    {
+      at: new Date().toISOString(),
+      cpus: cpus().length,
+      loadavg: loadavg(),
+      ...(baseline ? { baseline: { checkout: baseline, commit: baselineCommit } } : {}),
+      results,
+    },
     null,
     2,
   ) + '\n',
