@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { Frame } from '../core/types.js';
 import { InputError } from '../errors.js';
+import type { BufferPool } from './buffer-pool.js';
 import { resolveFfmpeg, resolveFfprobe } from './ffmpeg-path.js';
 
 /** What ffprobe says about a file, reduced to what indexing needs. */
@@ -130,6 +131,11 @@ export interface SampleOptions {
   height: number;
   /** Called with the pts (s) of each kept frame as it is read, for progress. */
   signal?: AbortSignal;
+  /**
+   * Where frame buffers come from: the consumer gives each frame's `data` back to this pool when it
+   * is done with it (see BufferPool). Without it every frame gets a new buffer.
+   */
+  buffers?: BufferPool;
 }
 
 /** Size of the frames sampleFrames yields. */
@@ -218,7 +224,8 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
   let index = 0;
   let firstPts: number | undefined;
   let lastPts = 0;
-  let frame = Buffer.allocUnsafe(frameBytes);
+  const newBuffer = (): Buffer => opts.buffers?.take(frameBytes) ?? Buffer.allocUnsafe(frameBytes);
+  let frame = newBuffer();
   let filled = 0;
   const nextPts = async (): Promise<number | undefined> => {
     while (pts.length === 0 && exitCode === undefined) {
@@ -239,7 +246,7 @@ export async function* sampleFrames(path: string, opts: SampleOptions): AsyncGen
         pos += n;
         if (filled < frameBytes) break;
         const data = frame;
-        frame = Buffer.allocUnsafe(frameBytes);
+        frame = newBuffer();
         filled = 0;
         const p = await nextPts();
         if (p === undefined) throw new InputError('ffmpeg gave a frame without a timestamp');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { wallClock } from '../core/time.js';
 import type { Box, FaceDetection, Frame, PlateReading, SourceInfo } from '../core/types.js';
+import { BufferPool } from '../infra/buffer-pool.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
 import { createMotionDetector } from '../detect/motion.js';
 import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
@@ -108,7 +109,10 @@ export async function processSource(
     stages.plates ? (f) => timed('plates', stages.plates!.process(f)) : undefined,
     LANE_LAG,
   );
+  // a frame's buffer goes back to the pool once motion and both lanes are done with it
+  const buffers = new BufferPool(PREFETCH_FRAMES + LANE_LAG + 2);
   const sampled = sampleFrames(info.path, {
+    buffers,
     fps: settings.sampling.fps,
     maxWidth: settings.sampling.maxWidth,
     width: info.width,
@@ -147,6 +151,7 @@ export async function processSource(
       // faces and plates each work through the analysed frames in order, in their own lane, up
       // to LANE_LAG frames apart: a frame heavy for one stage does not leave the other idle
       const lane = lanes.run(frame, (faces, plates) => {
+        buffers.give(frame.data);
         for (const det of faces) faceObs.push({ det, ...at });
         for (const det of plates) plateObs.push({ det, ...at });
         // boxes searched again now are replaced by what was found; the rest are kept
@@ -158,7 +163,7 @@ export async function processSource(
       });
       await lane;
       lap('analyse');
-    }
+    } else buffers.give(frame.data);
     opts.onProgress?.(frame.offset, frames);
   }
 

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { BufferPool } from '../../src/infra/buffer-pool.js';
 import { probe, sampleFrames } from '../../src/infra/ffmpeg.js';
 import { fixturePath, loadTruth } from '../helpers/fixtures.js';
 
@@ -59,5 +61,33 @@ describe('frame sampling', () => {
 
   it('fails a truncated file instead of indexing half of it', async () => {
     await expect(offsets('broken/truncated.mp4', 2)).rejects.toThrow(/truncated or damaged/);
+  });
+
+  it('gives the same pixels when frame buffers are recycled through a pool', async () => {
+    const path = fixturePath('cam-street/ch01_20230801110500.mp4');
+    const p = await probe(path);
+    const opts = { fps: 2, maxWidth: 1920, width: p.width, height: p.height };
+    const hashes = async (pool?: BufferPool): Promise<string[]> => {
+      const out: string[] = [];
+      for await (const f of sampleFrames(path, { ...opts, buffers: pool })) {
+        out.push(createHash('sha256').update(f.data).digest('hex'));
+        pool?.give(f.data); // done with it: the next frames may be written into it
+      }
+      return out;
+    };
+    const fresh = await hashes();
+    const pool = new BufferPool(4);
+    const taken: Buffer[] = [];
+    const take = pool.take.bind(pool);
+    pool.take = (bytes: number) => {
+      const b = take(bytes);
+      if (!taken.includes(b)) taken.push(b);
+      return b;
+    };
+    const pooled = await hashes(pool);
+    expect(fresh.length).toBeGreaterThan(10);
+    expect(pooled).toEqual(fresh);
+    // a handful of buffers served every frame
+    expect(taken.length).toBeLessThanOrEqual(3);
   });
 });
