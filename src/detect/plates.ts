@@ -28,12 +28,18 @@ export interface PlateReaderOptions {
 export interface PlateReader {
   /** Id of the recogniser (and detector) the readings came from, for provenance. */
   modelId: string;
-  /** Readings of one decoded frame, boxes in source pixels; best first. */
-  readFrame(frame: Frame): Promise<PlateReading[]>;
+  /**
+   * Readings of one decoded frame, boxes in source pixels; best first. `detLimitSide`: longest side
+   * the text detector sees (default the reader's, DET_LIMIT_SIDE).
+   */
+  readFrame(frame: Frame, detLimitSide?: number): Promise<PlateReading[]>;
   /** Readings of an encoded image (JPEG, PNG, ...), boxes in its pixels; best first. */
   readImage(buf: Buffer): Promise<PlateReading[]>;
   dispose(): Promise<void>;
 }
+
+/** Longest side of the image the text detector sees (larger images are scaled down to it). */
+export const DET_LIMIT_SIDE = 960;
 
 /** Shortest and longest plate, in normalised characters. */
 export const PLATE_MIN_LENGTH = 4;
@@ -111,7 +117,7 @@ export async function readRgb(
   opts: PlateReaderOptions = {},
 ): Promise<Array<PlateReading & { score: number }>> {
   const boxes = await ocr.detect(img, {
-    limitSide: opts.detLimitSide ?? 960,
+    limitSide: opts.detLimitSide ?? DET_LIMIT_SIDE,
     unclipRatio: opts.unclipRatio ?? 1.3,
   });
   const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
@@ -184,13 +190,13 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   const strip = ({ score: _score, ...r }: PlateReading & { score: number }): PlateReading => r;
   return {
     modelId: ocr.ids.rec,
-    async readFrame(frame: Frame): Promise<PlateReading[]> {
+    async readFrame(frame: Frame, detLimitSide?: number): Promise<PlateReading[]> {
       const sx = frame.sourceWidth / frame.width;
       const sy = frame.sourceHeight / frame.height;
       const readings = await readRgb(
         ocr,
         { data: frame.data, width: frame.width, height: frame.height },
-        opts,
+        detLimitSide === undefined ? opts : { ...opts, detLimitSide },
       );
       return readings.map((r) => {
         const [x, y, w, h] = r.box;

@@ -3,7 +3,7 @@ import { coverage, growBox, mergeBoxes } from '../core/motion.js';
 import { DEFAULT_SCAN, newScanState, noteFound, planScan } from '../core/scan-plan.js';
 import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
-import { createPlateReader } from '../detect/plates.js';
+import { createPlateReader, DET_LIMIT_SIDE } from '../detect/plates.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
 import { trackPlates, type FrameReadings } from '../track/plates.js';
 import { TOOL_VERSION } from '../version.js';
@@ -115,7 +115,7 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
         if (plan.reason === 'none') return [];
         const { regions: _r, ...whole } = frame;
         const target: Frame = plan.areas === 'all' ? whole : { ...whole, regions: plan.areas };
-        const readings = await readPlateRegions(target, (f) => reader.readFrame(f));
+        const readings = await readPlateRegions(target, (f, side) => reader.readFrame(f, side));
         noteFound(
           scan,
           frame.offset,
@@ -136,14 +136,31 @@ const PLATE_REGION_PADDING = 48;
 /** Regions covering more than this share of the frame: read the whole frame. */
 const PLATE_REGIONS_MAX_COVERAGE = 0.5;
 
+/** Motion areas up to this side are read at the frame's own resolution. */
+const PLATE_REGION_NATIVE_SIDE = 640;
+
+/**
+ * Longest side the text detector sees for a motion area of longest side `side` in a frame of
+ * longest side `frameSide`: the area's own pixels up to PLATE_REGION_NATIVE_SIDE; a larger area
+ * is scaled down, but never below the scale the whole frame is read at (DET_LIMIT_SIDE /
+ * frameSide), so a plate is never smaller than a whole-frame read would see it. People fill most
+ * large motion areas of indoor footage; reading them at native size cost ~40 % of the detector
+ * time there.
+ */
+export function plateRegionDetSide(side: number, frameSide: number): number {
+  const wholeScale = Math.min(1, DET_LIMIT_SIDE / frameSide);
+  return Math.max(Math.min(side, PLATE_REGION_NATIVE_SIDE), Math.ceil(side * wholeScale));
+}
+
 /**
  * Plate reading limited to motion regions: each padded region is cut out as a frame of its own
- * (at the frame's resolution, so the text detector sees the plate no smaller than in the whole
- * frame) and its readings moved back to source pixels. Whole frame when there are no regions.
+ * and read at plateRegionDetSide (never below the whole frame's scale, so the text detector sees
+ * the plate no smaller than in the whole frame); readings are moved back to source pixels. Whole
+ * frame when there are no regions. `read(frame, detSide)`: detSide undefined = the reader's default.
  */
 export async function readPlateRegions(
   frame: Frame,
-  read: (f: Frame) => Promise<PlateReading[]>,
+  read: (f: Frame, detSide?: number) => Promise<PlateReading[]>,
 ): Promise<PlateReading[]> {
   if (!frame.regions) return read(frame);
   const sx = frame.sourceWidth / frame.width;
@@ -180,7 +197,8 @@ export async function readPlateRegions(
       sourceWidth: w * sx,
       sourceHeight: h * sy,
     };
-    for (const r of await read(sub)) {
+    const detSide = plateRegionDetSide(Math.max(w, h), Math.max(frame.width, frame.height));
+    for (const r of await read(sub, detSide)) {
       const box: Box = [r.box[0] + x * sx, r.box[1] + y * sy, r.box[2], r.box[3]];
       out.push({ ...r, box });
     }
