@@ -202,9 +202,14 @@ if (baseline !== undefined && !existsSync(join(baseline, 'bin/sightline.js'))) {
   );
   process.exit(2);
 }
-const baselineCommit = baseline
-  ? execFileSync('git', ['-C', baseline, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
-  : undefined;
+const gitHead = (dir: string): string => {
+  try {
+    return execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'not a git checkout';
+  }
+};
+const baselineCommit = baseline ? gitHead(baseline) : undefined;
 const files = argv.length > 0 ? argv : [(await ensureBenchClip()).path];
 const results = [];
 for (const f of files) results.push(await benchFile(f, refFrames));
