@@ -129,7 +129,7 @@ export interface SampleOptions {
   /** Size after rotation, from probe(). */
   width: number;
   height: number;
-  /** Called with the pts (s) of each kept frame as it is read, for progress. */
+  /** Aborting it kills ffmpeg and stops the frames. */
   signal?: AbortSignal;
   /**
    * Where frame buffers come from: the consumer gives each frame's `data` back to this pool when it
