@@ -3,8 +3,10 @@
  * source pixels, an L2-normalised embedding, quality measures and a small JPEG thumbnail.
  *
  * Small faces: SSD MobileNet sees the whole frame padded to a square and shrunk to 512 px, so a
- * 40 px face in 1080p becomes ~11 px and vanishes. Frames larger than one tile are therefore also
- * searched in overlapping native-resolution tiles; results merge by NMS in source pixels.
+ * 40 px face in 1080p becomes ~11 px and vanishes. Areas larger than one tile are therefore also
+ * searched at the tiles' scale: video frames in one pass over the whole area (the ONNX detector
+ * takes any input size), query photos in overlapping tiles as face-api would be run; results
+ * merge by NMS in source pixels.
  */
 import sharp, { type Metadata } from 'sharp';
 import type { Box, FaceDetection, Frame } from '../../core/types.js';
@@ -34,7 +36,7 @@ import {
 import type { FaceDetectorNet, LandmarkNet, RgbPixels } from './nets.js';
 import { createOnnxLandmarks } from './onnx/landmarks.js';
 import { createOnnxRecognizer } from './onnx/recognition.js';
-import { createOnnxSsd } from './onnx/ssd.js';
+import { createOnnxSsd, scaledInput } from './onnx/ssd.js';
 
 export interface FaceTilingOptions {
   /** 'auto': tile when the frame is larger than one tile; false: whole frame only. */
@@ -98,6 +100,12 @@ export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'til
    * or 'tfjs' (face-api itself; used on a GPU through tfjs-node-gpu).
    */
   runtime?: 'onnx' | 'tfjs';
+  /**
+   * Video frames: search each area (motion region, whole frame) in one pass at the tiles' scale
+   * plus one at 512 px, instead of 512 px plus overlapping tiles (default true; needs the ONNX
+   * detector, whose input can be any size). Query photos are always searched face-api's way.
+   */
+  scaledAreas?: boolean;
 }
 
 export interface FaceAnalyzer {
@@ -160,7 +168,7 @@ type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 const EDGE = 2;
 
 export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<FaceAnalyzer> {
-  const { recognizer: givenRecognizer, tiling, device, ...rest } = init;
+  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, ...rest } = init;
   const options: FaceAnalyzerOptions = {
     ...DEFAULT_FACE_ANALYZER_OPTIONS,
     ...rest,
@@ -207,8 +215,28 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     whole: boolean,
     tilesOnlyIfNone: boolean,
     tiles = true,
+    scaled = false,
   ): Promise<{ found: Candidate[]; passes: number }> {
     const [ax, ay, aw, ah] = area;
+    const { mode, tileSize, overlap } = options.tiling;
+    const big = Math.max(aw, ah) > tileSize;
+    if (scaled && detector.locateAt) {
+      // the tiles become one pass over the whole area at the tiles' scale (no cut faces, no
+      // padding); the pass over the area at 512 px stays: SSD scores faces differently at
+      // different scales (a 106 px face: 0.98 at 0.47x, 0.42 at 0.8x)
+      const locateAt = detector.locateAt;
+      const view = whole ? img : cropPixels(img, ax, ay, aw, ah);
+      const at = async (scale: number, tile: boolean): Promise<Candidate[]> =>
+        (await locateAt(view, scale, ssdOptions)).map((d) => ({
+          box: translateBox(d.box, ax, ay),
+          score: d.score,
+          ...(tile ? { tile } : {}),
+        }));
+      const coarse = at(SSD_SIDE / Math.max(aw, ah), false);
+      if (mode === 'off' || !big || (mode === 'auto' && !tiles)) return { found: await coarse, passes: 1 };
+      const parts = await Promise.all([coarse, at(SSD_SIDE / tileSize, true)]);
+      return { found: parts.flat(), passes: 2 };
+    }
     const run = async (
       x: number,
       y: number,
@@ -222,8 +250,6 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         .filter((d) => !cutAt(d.box))
         .map((d) => ({ box: translateBox(d.box, x, y), score: d.score }));
     };
-    const { mode, tileSize, overlap } = options.tiling;
-    const big = Math.max(aw, ah) > tileSize;
     const first = run(ax, ay, aw, ah, () => false, whole);
     if (mode === 'off' || (mode === 'auto' && !big) || (mode === 'auto' && !tiles))
       return { found: await first, passes: 1 };
@@ -252,18 +278,35 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     return { found: parts.flat(), passes: 1 + plan.length };
   }
 
-  /** Whole image, or only `regions` (image pixels) when given: motion regions at native resolution. */
+  /** Cost of searching an area with its tiles, in 512 x 512 passes. */
+  function areaCost(w: number, h: number, scaled: boolean): number {
+    const { tileSize, overlap } = options.tiling;
+    const big = Math.max(w, h) > tileSize;
+    if (!scaled) return big ? 1 + planTiles(w, h, tileSize, overlap).length : 1;
+    const pixels = (s: number): number => {
+      const i = scaledInput(w, h, s);
+      return (i.w * i.h) / (SSD_SIDE * SSD_SIDE);
+    };
+    return pixels(SSD_SIDE / Math.max(w, h)) + (big ? pixels(SSD_SIDE / tileSize) : 0);
+  }
+
+  /**
+   * Whole image, or only `regions` (image pixels) when given: motion regions at native resolution.
+   * `scaled` (index frames on a detector with `locateAt`): each area in one pass at its scale.
+   */
   async function locate(
     img: RgbImage,
     tilesOnlyIfNone: boolean,
     regions?: Box[],
     regionTiles = true,
+    scaled = false,
   ): Promise<{ found: Candidate[]; passes: number }> {
-    if (!regions) return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone, regionTiles);
+    if (!regions)
+      return searchArea(img, [0, 0, img.width, img.height], true, tilesOnlyIfNone, regionTiles, scaled);
     const { tileSize } = options.tiling;
     const jobs: Array<Promise<{ found: Candidate[]; passes: number }>> = regions
       .filter((b) => Math.max(b[2], b[3]) > tileSize)
-      .map((r) => searchArea(img, r, false, false, regionTiles));
+      .map((r) => searchArea(img, r, false, false, regionTiles, scaled));
     // small regions share passes: packed side by side into one tile-sized canvas
     for (const bin of packAreas(
       regions.filter((b) => Math.max(b[2], b[3]) <= tileSize),
@@ -272,8 +315,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     )) {
       jobs.push(
         bin.length === 1
-          ? searchArea(img, bin[0]!.area, false, false)
-          : searchMosaic(img, bin).then((found) => ({ found, passes: 1 })),
+          ? searchArea(img, bin[0]!.area, false, false, true, scaled)
+          : searchMosaic(img, bin, scaled).then((found) => ({ found, passes: 1 })),
       );
     }
     const done = await Promise.all(jobs);
@@ -281,7 +324,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   }
 
   /** One SSD pass over several areas pasted onto a grey canvas; detections mapped back. */
-  async function searchMosaic(img: RgbPixels, bin: Placed[]): Promise<Candidate[]> {
+  async function searchMosaic(img: RgbPixels, bin: Placed[], scaled: boolean): Promise<Candidate[]> {
     const found: Candidate[] = [];
     const W = Math.max(...bin.map((p) => p.x + p.area[2]));
     const H = Math.max(...bin.map((p) => p.y + p.area[3]));
@@ -293,7 +336,11 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         canvas.data.set(img.data.subarray(from, from + w * 3), ((p.y + row) * W + p.x) * 3);
       }
     }
-    for (const d of await detector.locate(canvas, ssdOptions)) {
+    const dets =
+      scaled && detector.locateAt
+        ? await detector.locateAt(canvas, SSD_SIDE / Math.max(W, H), ssdOptions)
+        : await detector.locate(canvas, ssdOptions);
+    for (const d of dets) {
       const [bx, by, bw, bh] = d.box;
       const cx = bx + bw / 2;
       const cy = by + bh / 2;
@@ -306,8 +353,13 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   }
 
   /** Motion boxes (source pixels) as padded, merged search areas in image pixels; undefined: whole image. */
-  function searchRegions(boxes: Box[], img: RgbImage, sx: number, sy: number): Box[] | undefined {
-    const { tileSize, overlap } = options.tiling;
+  function searchRegions(
+    boxes: Box[],
+    img: RgbImage,
+    sx: number,
+    sy: number,
+    scaled: boolean,
+  ): Box[] | undefined {
     const pad = Math.round(options.regionPadding);
     let areas = mergeBoxes(
       boxes.map((b) =>
@@ -316,15 +368,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     ).filter((b) => b[2] >= 8 && b[3] >= 8);
     // tiny areas are searched at no less than the smallest-face context SSD needs
     areas = mergeBoxes(areas.map((b) => growTo(b, options.regionMinSide, img.width, img.height)));
-    const regionPasses = areas.reduce(
-      (n, [, , w, h]) => n + (Math.max(w, h) > tileSize ? 1 + planTiles(w, h, tileSize, overlap).length : 1),
-      0,
-    );
-    const fullPasses =
-      Math.max(img.width, img.height) > tileSize
-        ? 1 + planTiles(img.width, img.height, tileSize, overlap).length
-        : 1;
-    return regionPasses < fullPasses ? areas : undefined;
+    const regionCost = areas.reduce((n, [, , w, h]) => n + areaCost(w, h, scaled), 0);
+    return regionCost < areaCost(img.width, img.height, scaled) ? areas : undefined;
   }
 
   async function analyzeRgb(
@@ -336,7 +381,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   ): Promise<FaceDetection[]> {
     const t0 = performance.now();
     const toSrc = (b: Box): Box => translateBox(scaleBox(b, map.sx, map.sy), map.dx, map.dy);
-    const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy) : undefined;
+    // index frames on the ONNX detector: every area in one pass at its scale (no tiles)
+    const scaled = !query && scaledAreas && detector.locateAt !== undefined;
+    const regions = frameRegions ? searchRegions(frameRegions, img, map.sx, map.sy, scaled) : undefined;
     // index runs: large motion regions are tiled when small faces were found there last time,
     // else at least every TILE_SECONDS (a person is in view for seconds; small faces wait <= 1 s)
     const offset = reuse?.offset;
@@ -345,7 +392,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       tileState.foundExtra ||
       offset - tileState.lastOffset >= TILE_SECONDS ||
       offset < tileState.lastOffset;
-    const { found, passes } = await locate(img, query, regions, regionTiles);
+    const { found, passes } = await locate(img, query, regions, regionTiles, scaled);
     const t1 = performance.now();
     timings.detect = t1 - t0;
     timings.passes = passes;
@@ -588,6 +635,8 @@ const QUERY_RETRY_PADDING = 1;
 
 /** Index runs: large motion regions are tiled at least this often (seconds), see analyzeRgb. */
 const TILE_SECONDS = 1;
+/** The SSD's input side (face-api's 512 x 512). */
+const SSD_SIDE = 512;
 
 /** Grey border between areas packed into one mosaic pass, pixels. */
 const MOSAIC_GAP = 16;

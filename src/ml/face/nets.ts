@@ -30,6 +30,11 @@ export interface FaceDetectorNet {
   /** Provenance: which weights, and which runtime/graph. */
   readonly id: string;
   locate(img: RgbPixels, opts: LocateOptions): Promise<FaceBoxScore[]>;
+  /**
+   * The same net over the image scaled by `scale` and padded only to the net's stride, not to a
+   * square (ONNX graph only): one pass sees a region or a whole frame at the scale asked for.
+   */
+  locateAt?(img: RgbPixels, scale: number, opts: LocateOptions): Promise<FaceBoxScore[]>;
   dispose(): void | Promise<void>;
 }
 

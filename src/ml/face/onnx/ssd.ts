@@ -13,6 +13,12 @@
  *   Output: [1, 5118, 5] in face-api's anchor order.
  * - decoding against the priors (`Output/extra_dim`), sigmoid, face-api's NMS and its mapping of
  *   boxes back to the image: here in JS, only for anchors above minConfidence.
+ *
+ * The graph takes any input size (TF 'same' padding is ONNX's SAME_UPPER). `locateAt` uses that:
+ * an image at any scale, padded only to a multiple of 32, with priors laid out for that size
+ * (`priorsFor`: face-api's anchors for the cells that see the same pixels). A tall person region
+ * is no longer half padding, and a whole frame at tile scale is one pass instead of 8 tiles.
+ * Faces wholly inside the image come out as face-api's at the same scale (IoU >= 0.99, test).
  */
 import { checkBuiltGraph } from '../../model-files.js';
 import { createHash } from 'node:crypto';
@@ -52,16 +58,18 @@ function samePad(size: number, k: number, s: number): [number, number, number] {
   return [begin, total - begin, out];
 }
 
-/** The ONNX graph: NCHW float input 'x' [1, 3, 512, 512], output 'raw' [1, 5118, 5]. */
+/**
+ * The ONNX graph: NCHW float input 'x' [1, 3, h, w] (face-api's 512 x 512, or any size: see
+ * `locateAt`), output 'raw' [1, anchors, 5] (5118 at 512 x 512).
+ */
 export function buildSsdMobilenetV1Graph(weights: WeightMap): Uint8Array {
   const g = new GraphBuilder('face-api-ssd-mobilenetv1');
   const zero = g.init('zero', floatTensor([0], []));
   const six = g.init('six', floatTensor([6], []));
-  let side = SIZE;
 
   /**
-   * Conv (+ Clip 0..6) with TF 'same' padding; `side` tracks the square feature map's size along
-   * the backbone (the heads are 1x1 stride 1, unpadded whatever it holds then).
+   * Conv (+ Clip 0..6) with TF 'same' padding, which ONNX's SAME_UPPER is for any input size
+   * (the odd pixel at the end); at 512 x 512 the pads are those face-api's tfjs convs use.
    */
   const conv = (
     x: string,
@@ -74,12 +82,10 @@ export function buildSsdMobilenetV1Graph(weights: WeightMap): Uint8Array {
     relu6: boolean,
   ): string => {
     const k = dims[2]!;
-    const [p0, p1, out] = samePad(side, k, stride);
-    side = out;
     const y = g.node(
       'Conv',
       [x, g.init(`${name}/w`, floatTensor(w, dims)), g.init(`${name}/b`, floatTensor(b, [dims[0]!]))],
-      { kernel_shape: [k, k], strides: [stride, stride], pads: [p0, p0, p1, p1], group },
+      { kernel_shape: [k, k], strides: [stride, stride], auto_pad: 'SAME_UPPER', group },
     );
     return relu6 ? g.node('Clip', [y, zero, six]) : y;
   };
@@ -139,7 +145,7 @@ export function buildSsdMobilenetV1Graph(weights: WeightMap): Uint8Array {
     return g.node('Reshape', [nhwc, g.init(`${p}/shape`, int64Tensor([1, -1, STRIDE]))]);
   };
 
-  const x = g.input({ name: 'x', type: DataType.FLOAT, shape: [1, 3, SIZE, SIZE] });
+  const x = g.input({ name: 'x', type: DataType.FLOAT, shape: [1, 3, 'h', 'w'] });
   let out = pointwise(x, 'MobilenetV1/Conv2d_0_pointwise', 2);
   let conv11 = '';
   for (let i = 1; i <= 13; i++) {
@@ -160,7 +166,7 @@ export function buildSsdMobilenetV1Graph(weights: WeightMap): Uint8Array {
     { axis: 1 },
     ['raw'],
   );
-  g.output({ name: 'raw', type: DataType.FLOAT, shape: [1, ANCHORS, STRIDE] });
+  g.output({ name: 'raw', type: DataType.FLOAT, shape: [1, 'anchors', STRIDE] });
   return g.toBytes({ opset: 13 });
 }
 
@@ -180,36 +186,128 @@ function priors(weights: WeightMap): Float32Array {
   return out;
 }
 
-/** Scratch space for `preprocess`, allocated once per detector. */
+/**
+ * One feature map the box predictors read: the convs (kernel, stride) from the input to it, and
+ * its anchors' sizes [h, w] in pixels of face-api's 512 x 512 input.
+ */
+export interface SsdLevel {
+  convs: Array<[number, number]>;
+  anchors: Array<[number, number]>;
+}
+
+/** The six levels of face-api's SSD, read off the weights (kernel sizes, anchors per cell, priors). */
+export function ssdLevels(weights: WeightMap): SsdLevel[] {
+  const kernel = (prefix: string): number => weight(weights, `${prefix}/weights`).shape[0]!;
+  const convs: Array<[number, number]> = [[kernel('MobilenetV1/Conv2d_0_pointwise'), 2]];
+  const taps: Array<Array<[number, number]>> = [];
+  for (let i = 1; i <= 13; i++) {
+    convs.push([3, [2, 4, 6, 12].includes(i) ? 2 : 1]);
+    convs.push([kernel(`MobilenetV1/Conv2d_${i}_pointwise`), 1]);
+    if (i === 11) taps.push([...convs]);
+  }
+  taps.push([...convs]);
+  for (let i = 0; i <= 7; i++) {
+    convs.push([kernel(`Prediction/Conv2d_${i}_pointwise`), i % 2 === 1 ? 2 : 1]);
+    if (i % 2 === 1) taps.push([...convs]);
+  }
+  const extra = weight(weights, 'Output/extra_dim', [1, ANCHORS, 4]).data;
+  let first = 0;
+  return taps.map((tap, idx) => {
+    const p = `Prediction/BoxPredictor_${idx}/BoxEncodingPredictor/weights`;
+    const perCell = weight(weights, p).shape[3]! / 4;
+    const anchors: Array<[number, number]> = [];
+    for (let a = 0; a < perCell; a++) {
+      const at = (first + a) * 4;
+      anchors.push([(extra[at + 2]! - extra[at]!) * SIZE, (extra[at + 3]! - extra[at + 1]!) * SIZE]);
+    }
+    const n = axisGeometry(SIZE, tap).n;
+    first += n * n * perCell;
+    return { convs: tap, anchors };
+  });
+}
+
+/**
+ * Where a level's cells sit along one axis of an input `size` pixels long: `n` cells, cell j's
+ * receptive field centred on pixel `c + d * j` (TF 'same' padding puts the odd pixel at the end,
+ * so odd sizes shift the grid).
+ */
+function axisGeometry(size: number, convs: Array<[number, number]>): { n: number; c: number; d: number } {
+  let n = size;
+  let c = 0;
+  let d = 1;
+  for (const [k, s] of convs) {
+    const [begin, , out] = samePad(n, k, s);
+    c += d * ((k - 1) / 2 - begin);
+    d *= s;
+    n = out;
+  }
+  return { n, c, d };
+}
+
+/**
+ * Priors (centre y, centre x, h, w in input pixels) for an input of any size, in the graph's
+ * output order (level, row, column, anchor). Each cell's anchors are face-api's for the cell
+ * that sees the same pixels at 512 x 512: face-api's centres ((j + 0.5) * stride) moved by how far
+ * the receptive fields moved, and its sizes in pixels. At 512 x 512 this is face-api's prior set.
+ */
+export function priorsFor(levels: SsdLevel[], height: number, width: number): Float32Array {
+  const cells = levels.map((l) => ({
+    l,
+    y: axisGeometry(height, l.convs),
+    x: axisGeometry(width, l.convs),
+    ref: axisGeometry(SIZE, l.convs),
+  }));
+  const count = cells.reduce((n, { l, y, x }) => n + y.n * x.n * l.anchors.length, 0);
+  const out = new Float32Array(count * 4);
+  let i = 0;
+  for (const { l, y, x, ref } of cells) {
+    const stride = SIZE / ref.n;
+    for (let r = 0; r < y.n; r++) {
+      const cy = (r + 0.5) * stride + (y.c - ref.c);
+      for (let col = 0; col < x.n; col++) {
+        const cx = (col + 0.5) * stride + (x.c - ref.c);
+        for (const [h, w] of l.anchors) {
+          out[i++] = cy;
+          out[i++] = cx;
+          out[i++] = h;
+          out[i++] = w;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Scratch space for `resample`, grown to the largest input asked for. */
 interface ResizeScratch {
   /** Per output column: the two source offsets within a row (x * 3) and their weights. */
   colAt: Int32Array;
   colW: Float64Array;
-  /** Two horizontally resized source rows, planar [3][512], and which source rows they hold. */
+  /** Two horizontally resized source rows, planar [3][width], and which source rows they hold. */
   rows: [Float64Array, Float64Array];
   rowY: [number, number];
 }
 
-function resizeScratch(): ResizeScratch {
+function resizeScratch(width = SIZE): ResizeScratch {
   return {
-    colAt: new Int32Array(2 * SIZE),
-    colW: new Float64Array(2 * SIZE),
-    rows: [new Float64Array(3 * SIZE), new Float64Array(3 * SIZE)],
+    colAt: new Int32Array(2 * width),
+    colW: new Float64Array(2 * width),
+    rows: [new Float64Array(3 * width), new Float64Array(3 * width)],
     rowY: [-1, -1],
   };
 }
 
-/** Source row y resized horizontally into `dst` (planar RGB), taps and weights from `s`. */
-function resizeRow(data: Uint8Array, rowAt: number, s: ResizeScratch, dst: Float64Array): void {
+/** Source row y resized horizontally into `dst` (planar RGB, `n` columns), taps and weights from `s`. */
+function resizeRow(data: Uint8Array, rowAt: number, s: ResizeScratch, dst: Float64Array, n: number): void {
   const { colAt, colW } = s;
-  for (let c = 0; c < SIZE; c++) {
+  for (let c = 0; c < n; c++) {
     const a = rowAt + colAt[2 * c]!;
     const b = rowAt + colAt[2 * c + 1]!;
     const wa = colW[2 * c]!;
     const wb = colW[2 * c + 1]!;
     dst[c] = wa * data[a]! + wb * data[b]!;
-    dst[SIZE + c] = wa * data[a + 1]! + wb * data[b + 1]!;
-    dst[2 * SIZE + c] = wa * data[a + 2]! + wb * data[b + 2]!;
+    dst[n + c] = wa * data[a + 1]! + wb * data[b + 1]!;
+    dst[2 * n + c] = wa * data[a + 2]! + wb * data[b + 2]!;
   }
 }
 
@@ -217,25 +315,43 @@ function resizeRow(data: Uint8Array, rowAt: number, s: ResizeScratch, dst: Float
  * face-api's input: pad to square (zeros at bottom/right), resize bilinearly to 512 like tfjs
  * (src = dst * side / 512, no half-pixel offset, taps floor and ceil), x / 127.5 - 1, written
  * planar NCHW. side / 512 is exact in binary, so the sample positions are tfjs's float32 ones
- * exactly. Separable with cached rows and branch-free taps (padding = weight 0): 1.5-2x faster
- * than a 4-tap loop per output pixel.
+ * exactly.
  */
 function preprocess(img: RgbPixels, out: Float32Array, s: ResizeScratch): void {
+  const side = Math.max(img.width, img.height);
+  resample(img, out, s, SIZE, SIZE, side / SIZE, side - 1, side - 1);
+}
+
+/**
+ * Bilinear resample into an `outW` x `outH` planar NCHW input, x / 127.5 - 1: output pixel
+ * (c, r) samples source (c * ratio, r * ratio), taps floor and ceil (the ceil tap clamped to
+ * `limitX`/`limitY`); source pixels beyond the image are 0 (the padding). Separable with cached
+ * rows and branch-free taps (padding = weight 0): 1.5-2x faster than a 4-tap loop per pixel.
+ */
+function resample(
+  img: RgbPixels,
+  out: Float32Array,
+  s: ResizeScratch,
+  outW: number,
+  outH: number,
+  ratio: number,
+  limitX: number,
+  limitY: number,
+): void {
   const { data, width, height } = img;
-  const side = Math.max(width, height);
-  const ratio = side / SIZE;
-  const plane = SIZE * SIZE;
+  const plane = outW * outH;
   const rowW = width * 3;
-  for (let c = 0; c < SIZE; c++) {
+  for (let c = 0; c < outW; c++) {
     const f = c * ratio;
     const x0 = Math.floor(f);
-    const x1 = Math.min(side - 1, Math.ceil(f));
+    const x1 = Math.min(limitX, Math.ceil(f));
     const fx = f - x0;
     // taps in the padding read pixel 0 with weight 0
-    s.colAt[2 * c] = x0 < width ? x0 * 3 : 0;
-    s.colAt[2 * c + 1] = x1 < width ? x1 * 3 : 0;
-    s.colW[2 * c] = x0 < width ? 1 - fx : 0;
-    s.colW[2 * c + 1] = x1 < width ? fx : 0;
+    const in0 = x0 < width;
+    s.colAt[2 * c] = in0 ? x0 * 3 : 0;
+    s.colAt[2 * c + 1] = in0 && x1 < width ? x1 * 3 : 0;
+    s.colW[2 * c] = in0 ? 1 - fx : 0;
+    s.colW[2 * c + 1] = in0 && x1 < width ? fx : 0;
   }
   s.rowY[0] = s.rowY[1] = -1;
   const zero = -2; // row key of a padding row (all zeros)
@@ -251,24 +367,29 @@ function preprocess(img: RgbPixels, out: Float32Array, s: ResizeScratch): void {
         s.rows[slot].fill(0);
         s.rowY[slot] = key;
       } else {
-        resizeRow(data, y * rowW, s, s.rows[slot]);
+        resizeRow(data, y * rowW, s, s.rows[slot], outW);
         s.rowY[slot] = key;
       }
     }
     return s.rows[slot];
   };
-  for (let r = 0; r < SIZE; r++) {
+  for (let r = 0; r < outH; r++) {
     const f = r * ratio;
     const y0 = Math.floor(f);
-    const y1 = Math.min(side - 1, Math.ceil(f));
+    const o = r * outW;
+    if (y0 >= height) {
+      // a padding row: x = 0
+      for (let ch = 0; ch < 3; ch++) out.fill(-1, ch * plane + o, ch * plane + o + outW);
+      continue;
+    }
+    const y1 = Math.min(limitY, Math.ceil(f));
     const fy = f - y0;
     const top = load(0, y0);
     const bot = load(1, y1);
-    const o = r * SIZE;
     for (let ch = 0; ch < 3; ch++) {
-      const at = ch * SIZE;
+      const at = ch * outW;
       const dst = ch * plane + o;
-      for (let c = 0; c < SIZE; c++) {
+      for (let c = 0; c < outW; c++) {
         const t = top[at + c]!;
         out[dst + c] = (t + (bot[at + c]! - t) * fy) / 127.5 - 1;
       }
@@ -296,19 +417,19 @@ function iou(b: Float64Array, i: number, j: number): number {
 }
 
 /**
- * Decodes the graph's raw output and runs face-api's NMS and box mapping. `boxes` is scratch
- * space ([ymin, xmin, ymax, xmax] per candidate).
+ * Decodes the graph's raw output against `prior` (in its units) and runs face-api's NMS: the
+ * selected anchors, best first. `boxes` is scratch space ([ymin, xmin, ymax, xmax] per anchor).
  */
-function postprocess(
+function select(
   raw: Float32Array,
   prior: Float32Array,
   boxes: Float64Array,
-  img: { width: number; height: number },
   opts: LocateOptions,
-): FaceBoxScore[] {
+): Array<{ score: number; i: number }> {
+  const count = prior.length / 4;
   const cands: Array<{ score: number; i: number }> = [];
   // face-api's scores: sigmoid of the class-1 logit, kept when strictly above minConfidence
-  for (let i = 0; i < ANCHORS; i++) {
+  for (let i = 0; i < count; i++) {
     const score = 1 / (1 + Math.exp(-raw[i * STRIDE + 4]!));
     if (score > opts.minConfidence) cands.push({ score, i });
   }
@@ -328,7 +449,7 @@ function postprocess(
     boxes[i * 4 + 2] = y + hh;
     boxes[i * 4 + 3] = x + hw;
   }
-  const outputSize = Math.min(opts.maxResults, ANCHORS);
+  const outputSize = Math.min(opts.maxResults, count);
   const selected: Array<{ score: number; i: number }> = [];
   for (const c of cands) {
     if (selected.length >= outputSize) break;
@@ -344,6 +465,18 @@ function postprocess(
     }
     if (keep) selected.push(c);
   }
+  return selected;
+}
+
+/** face-api's decoding, NMS and box mapping for its 512 x 512 input (priors normalised). */
+function postprocess(
+  raw: Float32Array,
+  prior: Float32Array,
+  boxes: Float64Array,
+  img: { width: number; height: number },
+  opts: LocateOptions,
+): FaceBoxScore[] {
+  const selected = select(raw, prior, boxes, opts);
   // face-api's mapping: relative to the padded square, scaled by 512 / round(side * 512 / max)
   // (not exactly max / side for non-square images), then by the image size
   const { width, height } = img;
@@ -366,6 +499,21 @@ function postprocess(
   return out;
 }
 
+/** Input size of `locateAt`: the scaled image, each side rounded up to a multiple of this. */
+const INPUT_MULTIPLE = 32;
+
+/** The input `locateAt` builds for an image at a scale: its size and the scaled image's. */
+export function scaledInput(
+  width: number,
+  height: number,
+  scale: number,
+): { w: number; h: number; contentW: number; contentH: number } {
+  const contentW = Math.max(1, Math.round(width * scale));
+  const contentH = Math.max(1, Math.round(height * scale));
+  const up = (v: number): number => Math.max(INPUT_MULTIPLE, Math.ceil(v / INPUT_MULTIPLE) * INPUT_MULTIPLE);
+  return { w: up(contentW), h: up(contentH), contentW, contentH };
+}
+
 export interface OnnxSsdOptions {
   /** onnxruntime intra-op threads (default 1: the indexer parallelises across frames). */
   threads?: number;
@@ -373,15 +521,34 @@ export interface OnnxSsdOptions {
   concurrency?: number;
 }
 
-export async function createOnnxSsd(
-  opts: OnnxSsdOptions = {},
-): Promise<FaceDetectorNet & { graphSha256: string }> {
+/** face-api's SSD on onnxruntime, plus `locateAt`: the same net on an input of any size. */
+export interface OnnxSsd extends FaceDetectorNet {
+  readonly graphSha256: string;
+  locateAt(img: RgbPixels, scale: number, opts: LocateOptions): Promise<FaceBoxScore[]>;
+}
+
+export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd> {
   const weights = loadFaceApiWeights(WEIGHTS_ID);
   const bytes = buildSsdMobilenetV1Graph(weights);
   const graphSha256 = createHash('sha256').update(bytes).digest('hex');
   checkBuiltGraph('face-api/ssd_mobilenetv1@onnx', graphSha256);
   const prior = priors(weights);
-  const session = await ort.InferenceSession.create(bytes, cpuSessionOptions(opts.threads ?? 1));
+  const levels = ssdLevels(weights);
+  // priors of the input sizes seen (regions and tiles come in a few sizes)
+  const priorsBySize = new Map<string, Float32Array>();
+  const priorsOf = (h: number, w: number): Float32Array => {
+    const key = `${h}x${w}`;
+    let p = priorsBySize.get(key);
+    if (!p) {
+      if (priorsBySize.size >= 64) priorsBySize.clear();
+      priorsBySize.set(key, (p = priorsFor(levels, h, w)));
+    }
+    return p;
+  };
+  const session = await ort.InferenceSession.create(
+    bytes,
+    cpuSessionOptions(opts.threads ?? 1, { shapesVary: true }),
+  );
   // each slot holds one call's input buffer, resize tables and box scratch; calls beyond the
   // slots wait. onnxruntime-node runs sessions on the JS thread, so more than one slot only lets a
   // caller prepare the next input while a result is being decoded (default 1)
@@ -390,26 +557,26 @@ export async function createOnnxSsd(
     return {
       input,
       feed: new ort.Tensor('float32', input, [1, 3, SIZE, SIZE]),
+      /** locateAt's input, grown to the largest asked for */
+      any: new Float32Array(0),
       scratch: resizeScratch(),
       boxes: new Float64Array(ANCHORS * 4),
     };
   });
-  const waiting: Array<(slot: (typeof slots)[number]) => void> = [];
+  type Slot = (typeof slots)[number];
+  const waiting: Array<(slot: Slot) => void> = [];
   let inFlight = 0;
   let released = false;
   let idle: (() => void) | undefined;
 
-  const locate = async (img: RgbPixels, o: LocateOptions): Promise<FaceBoxScore[]> => {
+  const withSlot = async <T>(img: RgbPixels, f: (slot: Slot) => Promise<T>): Promise<T> => {
     if (released) throw new InternalError('ONNX SSD used after dispose()');
     if (img.width < 1 || img.height < 1 || img.data.length < img.width * img.height * 3)
       throw new InternalError(`ONNX SSD: bad image ${img.width}x${img.height}`);
-    const slot = slots.pop() ?? (await new Promise<(typeof slots)[number]>((r) => waiting.push(r)));
+    const slot = slots.pop() ?? (await new Promise<Slot>((r) => waiting.push(r)));
     inFlight++;
     try {
-      preprocess(img, slot.input, slot.scratch);
-      const result = await session.run({ x: slot.feed });
-      const raw = result.raw!.data as Float32Array;
-      return postprocess(raw, prior, slot.boxes, img, o);
+      return await f(slot);
     } finally {
       inFlight--;
       const next = waiting.shift();
@@ -419,10 +586,49 @@ export async function createOnnxSsd(
     }
   };
 
+  const locate = (img: RgbPixels, o: LocateOptions): Promise<FaceBoxScore[]> =>
+    withSlot(img, async (slot) => {
+      preprocess(img, slot.input, slot.scratch);
+      const result = await session.run({ x: slot.feed });
+      const raw = result.raw!.data as Float32Array;
+      return postprocess(raw, prior, slot.boxes, img, o);
+    });
+
+  /**
+   * The image scaled by `scale` (bilinear like `locate`), padded at the bottom/right to a multiple
+   * of 32, not to a square: no pass is spent on padding, and a region or a whole frame is seen
+   * at the scale asked for in one pass. Boxes in the image's pixels, clipped to it.
+   */
+  const locateAt = (img: RgbPixels, scale: number, o: LocateOptions): Promise<FaceBoxScore[]> =>
+    withSlot(img, async (slot) => {
+      if (!(scale > 0) || !Number.isFinite(scale)) throw new InternalError(`ONNX SSD: bad scale ${scale}`);
+      const { w, h } = scaledInput(img.width, img.height, scale);
+      if (slot.any.length < 3 * w * h) slot.any = new Float32Array(3 * w * h);
+      if (slot.scratch.colAt.length < 2 * w) slot.scratch = resizeScratch(w);
+      const input = slot.any.subarray(0, 3 * w * h);
+      const ratio = 1 / scale;
+      resample(img, input, slot.scratch, w, h, ratio, img.width - 1, img.height - 1);
+      const p = priorsOf(h, w);
+      if (slot.boxes.length < p.length) slot.boxes = new Float64Array(p.length);
+      const result = await session.run({ x: new ort.Tensor('float32', input, [1, 3, h, w]) });
+      const raw = result.raw!.data as Float32Array;
+      const out: FaceBoxScore[] = [];
+      for (const { i, score } of select(raw, p, slot.boxes, o)) {
+        const top = Math.max(0, slot.boxes[i * 4]! * ratio);
+        const left = Math.max(0, slot.boxes[i * 4 + 1]! * ratio);
+        const bottom = Math.min(img.height, slot.boxes[i * 4 + 2]! * ratio);
+        const right = Math.min(img.width, slot.boxes[i * 4 + 3]! * ratio);
+        if (right <= left || bottom <= top) continue;
+        out.push({ box: [left, top, right - left, bottom - top], score });
+      }
+      return out;
+    });
+
   return {
     id: `${WEIGHTS_ID}@onnx`,
     graphSha256,
     locate,
+    locateAt,
     async dispose() {
       if (released) return;
       released = true;
