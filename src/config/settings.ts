@@ -25,6 +25,11 @@ export const IndexSettingsSchema = z
          * and the neighbourhood of plates being followed are read on every analysed frame.
          */
         scanSeconds: z.number().positive().max(3600).default(1),
+        /**
+         * The scan interval once nothing was found for 10 s (people-only footage); a find brings
+         * back scanSeconds. Set it to scanSeconds to scan at one pace throughout.
+         */
+        quietScanSeconds: z.number().positive().max(3600).default(2),
       })
       .strict()
       .prefault({}),

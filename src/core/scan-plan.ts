@@ -4,7 +4,9 @@
  * sample is what made plate reading slow (a whole 1080p frame is ~0.5 Mpx through the text
  * detector, most of it people). The plan, per source:
  *
- * - a **scan** (motion regions, or the whole frame) at most every `scanSeconds`;
+ * - a **scan** (motion regions, or the whole frame) at most every `scanSeconds`, or every
+ *   `quietScanSeconds` while nothing has been found for `quietAfterSeconds` (people-only footage:
+ *   timed scans were ~90 % of the text detector's work there, and found nothing);
  * - between scans, motion that is **new** (not near anything the last scan searched) is searched
  *   at once, so whatever enters is looked at on its first analysed frame;
  * - every analysed frame, the neighbourhood of things found in the last `hotSeconds` is searched
@@ -22,11 +24,19 @@ import type { Box } from './types.js';
 export interface ScanOptions {
   /** Longest time between two scans of the motion (seconds). */
   scanSeconds: number;
+  /** The same while nothing was found for `quietAfterSeconds` (>= scanSeconds). */
+  quietScanSeconds: number;
+  quietAfterSeconds: number;
   /** Things found within this many seconds keep their neighbourhood searched on every frame. */
   hotSeconds: number;
 }
 
-export const DEFAULT_SCAN: ScanOptions = { scanSeconds: 1, hotSeconds: 1.5 };
+export const DEFAULT_SCAN: ScanOptions = {
+  scanSeconds: 1,
+  quietScanSeconds: 2,
+  quietAfterSeconds: 10,
+  hotSeconds: 1.5,
+};
 
 export interface ScanState {
   /** Offset of the last scan (-Infinity before the first). */
@@ -35,6 +45,8 @@ export interface ScanState {
   scanned: Box[] | 'all';
   /** Things found lately, source pixels. */
   hot: Array<{ box: Box; offset: number }>;
+  /** When something was last found (the first frame planned counts as a find). */
+  lastFound?: number;
 }
 
 export function newScanState(): ScanState {
@@ -69,7 +81,10 @@ export function planScan(
 ): ScanPlan {
   state.hot = state.hot.filter((h) => frame.offset - h.offset <= opts.hotSeconds && h.offset <= frame.offset);
   const hot = mergeBoxes(state.hot.map((h) => hotArea(h.box, frame.width, frame.height)));
-  const due = frame.offset - state.lastScan >= opts.scanSeconds;
+  state.lastFound ??= frame.offset;
+  const quiet = frame.offset - state.lastFound > opts.quietAfterSeconds;
+  const every = quiet ? Math.max(opts.scanSeconds, opts.quietScanSeconds) : opts.scanSeconds;
+  const due = frame.offset - state.lastScan >= every;
   if (due) {
     state.lastScan = frame.offset;
     state.scanned = frame.regions ? [...frame.regions] : 'all';
@@ -102,6 +117,7 @@ export function planScan(
  * renew it: a parked car's plate is not re-read on every frame for as long as it stays.
  */
 export function noteFound(state: ScanState, offset: number, boxes: readonly Box[]): void {
+  if (boxes.length > 0) state.lastFound = Math.max(state.lastFound ?? offset, offset);
   for (const box of boxes) {
     const cx = box[0] + box[2] / 2;
     const cy = box[1] + box[3] / 2;

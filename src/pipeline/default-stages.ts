@@ -20,7 +20,9 @@ export function pipelineVersion(settings: IndexSettings): string {
   );
   const m = settings.motion;
   const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.fullFrameSeconds}/${m.threshold}` : '';
-  const plates = settings.plates.enabled ? `|plate-scan=${settings.plates.scanSeconds}` : '';
+  const plates = settings.plates.enabled
+    ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}`
+    : '';
   return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}`;
 }
 
@@ -92,7 +94,11 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader();
-    const scanOpts = { ...DEFAULT_SCAN, scanSeconds: settings.plates.scanSeconds };
+    const scanOpts = {
+      ...DEFAULT_SCAN,
+      scanSeconds: settings.plates.scanSeconds,
+      quietScanSeconds: settings.plates.quietScanSeconds,
+    };
     let scan = newScanState();
     const plates: PlateStage = {
       kind: 'plate',

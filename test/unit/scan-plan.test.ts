@@ -49,7 +49,7 @@ describe('scan plan (plates, faces)', () => {
     const still = newScanState();
     noteFound(still, 0, [[100, 100, 120, 30]]);
     noteFound(still, 1, [[102, 100, 120, 30]]);
-    const rare = { scanSeconds: 10, hotSeconds: 1.5 };
+    const rare = { scanSeconds: 10, quietScanSeconds: 10, quietAfterSeconds: 10, hotSeconds: 1.5 };
     expect(planScan(still, at(0.2), rare).reason).toBe('scan');
     expect(planScan(still, at(1.4), rare).reason).toBe('hot');
     expect(planScan(still, at(1.6), rare).reason).toBe('none');
@@ -62,5 +62,23 @@ describe('scan plan (plates, faces)', () => {
     // and not again until the next scan is due
     expect(planScan(s, at(0.7)).reason).toBe('none');
     expect(planScan(s, at(1.6))).toEqual({ areas: 'all', reason: 'scan' });
+  });
+
+  it('scans every 2 s once nothing was found for 10 s; a find brings back every second', () => {
+    const s = newScanState();
+    const scans = (from: number, to: number): number[] => {
+      const out: number[] = [];
+      for (let t = from; t < to; t += 0.5) if (planScan(s, at(t, [person])).reason === 'scan') out.push(t);
+      return out;
+    };
+    // the first 10 s of a source: every second
+    expect(scans(0, 10.5)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // nothing found: every 2 s
+    expect(scans(10.5, 16.5)).toEqual([12, 14, 16]);
+    // new motion is still read at once
+    expect(planScan(s, at(16.5, [person, [50, 700, 400, 250]])).reason).toBe('new-motion');
+    // a plate read: every second again (its neighbourhood every sample)
+    noteFound(s, 17, [[100, 750, 120, 30]]);
+    expect(scans(17, 21).filter((t) => t >= 18)).toEqual([18, 19, 20]);
   });
 });
