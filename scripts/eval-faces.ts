@@ -237,7 +237,8 @@ async function main(): Promise<void> {
   if (!args.has('--skip-pairs')) out.verification = await evalPairs(analyzer);
   if (!args.has('--skip-recall')) {
     const modes: Array<[string, FaceAnalyzer]> = [
-      ['one pass at 0.8x + one at 512 px (default)', analyzer],
+      ['one pass at 0.8x + one at 512 px, int8 (default)', analyzer],
+      ['same, float', await createFaceAnalyzer({ int8: false })],
       ['same, 1.0x (tileSize 512)', await createFaceAnalyzer({ tiling: { tileSize: 512, overlap: 128 } })],
       ['tiles 640/160 + 512 px (before)', await createFaceAnalyzer({ scaledAreas: false })],
       ['whole frame at 512 px only', await createFaceAnalyzer({ tiling: { mode: 'off' } })],

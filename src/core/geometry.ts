@@ -89,6 +89,23 @@ export function nms<T extends { box: Box; score: number }>(items: readonly T[], 
  * neighbours overlapping by at least `overlap` pixels (so any object no larger than `overlap`
  * lies whole inside some tile). Tiles are spread evenly; the last one ends at the image edge.
  */
+/**
+ * An area cut into `parts` strips across its longer side, neighbours overlapping by `overlap`,
+ * spread evenly from edge to edge (boxes relative to the area).
+ */
+export function planStrips(width: number, height: number, parts: number, overlap: number): Box[] {
+  const n = Math.max(1, Math.floor(parts));
+  const alongX = width >= height;
+  const len = alongX ? width : height;
+  if (n === 1 || len <= overlap) return [[0, 0, width, height]];
+  const strip = Math.min(len, Math.ceil((len + overlap * (n - 1)) / n));
+  const step = (len - strip) / (n - 1);
+  return Array.from({ length: n }, (_, i): Box => {
+    const at = Math.round(i * step);
+    return alongX ? [at, 0, strip, height] : [0, at, width, strip];
+  });
+}
+
 export function planTiles(width: number, height: number, tile: number, overlap: number): Box[] {
   if (tile <= overlap) throw new RangeError('tile must be larger than overlap');
   const starts = (len: number): number[] => {

@@ -6,6 +6,7 @@ import {
   nms,
   overlapOfSmaller,
   padBox,
+  planStrips,
   planTiles,
   roundBoxOut,
   scaleBox,
@@ -105,5 +106,18 @@ describe('geometry', () => {
       );
       expect(inside).toBe(true);
     }
+  });
+
+  it('planStrips: cuts the longer side into overlapping strips from edge to edge', () => {
+    // a whole 1080p frame in two: 1040 px each, 160 px shared
+    expect(planStrips(1920, 1080, 2, 160)).toEqual([
+      [0, 0, 1040, 1080],
+      [880, 0, 1040, 1080],
+    ]);
+    // a tall area cut along its height
+    const tall = planStrips(500, 1600, 3, 100);
+    expect(tall.map((b) => b[1])).toEqual([0, 500, 1000]);
+    expect(tall.every((b) => b[0] === 0 && b[2] === 500 && b[3] === 600)).toBe(true);
+    expect(planStrips(800, 600, 1, 160)).toEqual([[0, 0, 800, 600]]);
   });
 });

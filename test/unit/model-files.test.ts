@@ -29,6 +29,7 @@ describe('model files', () => {
     const graphs = readBuiltGraphs();
     expect(graphs.map((g) => g.id)).toEqual([
       'face-api/ssd_mobilenetv1@onnx',
+      'face-api/ssd_mobilenetv1@onnx-int8',
       'face-api/face_landmark_68@onnx',
       'face-api/face_recognition@onnx',
     ]);

@@ -15,6 +15,7 @@ import {
   iou,
   nms,
   padBox,
+  planStrips,
   planTiles,
   roundBoxOut,
   scaleBox,
@@ -54,6 +55,12 @@ export interface FaceAnalyzerOptions {
   minFaceSize: number;
   /** Faces blurrier than this (Laplacian variance on a 64x64 grey patch) are dropped as junk. */
   minSharpness: number;
+  /**
+   * Boxes narrower than this (width / height) are dropped as junk: the SSD boxes whole faces at
+   * 0.5-1.1 (every face of the real clips and fixtures); a 54x146 box on a door edge (int8, score
+   * 0.52) was the only one below 0.45.
+   */
+  minAspect: number;
   /** IoU above which two detections are one face when merging passes. */
   nmsIou: number;
   /** Share of the smaller box inside a bigger one above which they are one face. */
@@ -77,6 +84,7 @@ export const DEFAULT_FACE_ANALYZER_OPTIONS: FaceAnalyzerOptions = {
   minScore: 0.5,
   minFaceSize: 24,
   minSharpness: 15,
+  minAspect: 0.4,
   nmsIou: 0.35,
   nmsContain: 0.7,
   tiling: { mode: 'auto', tileSize: 640, overlap: 160 },
@@ -106,6 +114,11 @@ export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'til
    * detector, whose input can be any size). Query photos are always searched face-api's way.
    */
   scaledAreas?: boolean;
+  /**
+   * Those passes on the int8 graph (default true; ~40 % faster a pass; boxes IoU >= 0.9 and scores
+   * within 0.1 of float, measured on real frames: test/integration/onnx-face-ssd.test.ts).
+   */
+  int8?: boolean;
 }
 
 export interface FaceAnalyzer {
@@ -168,7 +181,7 @@ type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 const EDGE = 2;
 
 export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<FaceAnalyzer> {
-  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, ...rest } = init;
+  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, int8 = true, ...rest } = init;
   const options: FaceAnalyzerOptions = {
     ...DEFAULT_FACE_ANALYZER_OPTIONS,
     ...rest,
@@ -180,7 +193,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   const rt = await getFaceRuntime(device);
   const { faceapi } = rt;
   const onnx = (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx';
-  const detector = onnx ? await createOnnxSsd({ threads: 2 }) : tfjsSsd(rt);
+  const detector = onnx ? await createOnnxSsd({ threads: 2, int8: scaledAreas && int8 }) : tfjsSsd(rt);
   const landmarkNet = onnx ? await createOnnxLandmarks({ threads: 1 }) : tfjsLandmarks(rt);
   const recognizer =
     givenRecognizer ??
@@ -234,8 +247,20 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         }));
       const coarse = at(SSD_SIDE / Math.max(aw, ah), false);
       if (mode === 'off' || !big || (mode === 'auto' && !tiles)) return { found: await coarse, passes: 1 };
-      const parts = await Promise.all([coarse, at(SSD_SIDE / tileSize, true)]);
-      return { found: parts.flat(), passes: 2 };
+      // past MAX_PASS_SIDE input pixels the fine pass is cut into overlapping strips: the net's
+      // working memory grows with its input (a whole 1080p frame at 0.8x in one pass: +80 MB RSS)
+      const fine = SSD_SIDE / tileSize;
+      const strips = planStrips(aw, ah, Math.ceil((Math.max(aw, ah) * fine) / MAX_PASS_SIDE), overlap);
+      const fineParts = strips.map(async ([sx, sy, sw, sh]) => {
+        if (strips.length === 1) return at(fine, true);
+        const dets = await locateAt(cropPixels(img, ax + sx, ay + sy, sw, sh), fine, ssdOptions);
+        // a face cut by an inner strip edge lies whole in the neighbour (overlap > face)
+        return dets
+          .filter(({ box: b }) => !cutByInnerEdge(b, [sx, sy, sw, sh], aw, ah))
+          .map((d) => ({ box: translateBox(d.box, ax + sx, ay + sy), score: d.score, tile: true }));
+      });
+      const parts = await Promise.all([coarse, ...fineParts]);
+      return { found: parts.flat(), passes: parts.length };
     }
     const run = async (
       x: number,
@@ -262,17 +287,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       first,
       ...plan.map(([tx, ty, tw, th]) =>
         // a face cut by an inner tile edge lies whole in a neighbour (overlap > face): skip it
-        run(
-          ax + tx,
-          ay + ty,
-          tw,
-          th,
-          (b) =>
-            (tx > 0 && b[0] <= EDGE) ||
-            (ty > 0 && b[1] <= EDGE) ||
-            (tx + tw < aw && b[0] + b[2] >= tw - EDGE) ||
-            (ty + th < ah && b[1] + b[3] >= th - EDGE),
-        ).then((cs) => cs.map((c) => ({ ...c, tile: true }))),
+        run(ax + tx, ay + ty, tw, th, (b) => cutByInnerEdge(b, [tx, ty, tw, th], aw, ah)).then((cs) =>
+          cs.map((c) => ({ ...c, tile: true })),
+        ),
       ),
     ]);
     return { found: parts.flat(), passes: 1 + plan.length };
@@ -402,7 +419,12 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       { iouThreshold: options.nmsIou, containThreshold: options.nmsContain },
     );
     const kept = merged
-      .filter((c) => c.score >= options.minScore && c.box[3] >= options.minFaceSize)
+      .filter(
+        (c) =>
+          c.score >= options.minScore &&
+          c.box[3] >= options.minFaceSize &&
+          c.box[2] >= options.minAspect * c.box[3],
+      )
       .map((c) => {
         const imgBox = roundBoxOut(clipBox(c.imgBox, img.width, img.height));
         const sharpness = laplacianVariance(greyPatch(img.data, img.width, img.height, imgBox), 64, 64);
@@ -637,6 +659,8 @@ const QUERY_RETRY_PADDING = 1;
 const TILE_SECONDS = 1;
 /** The SSD's input side (face-api's 512 x 512). */
 const SSD_SIDE = 512;
+/** Longest input side of one scaled pass; longer areas are searched in strips. */
+const MAX_PASS_SIDE = 1024;
 
 /** Grey border between areas packed into one mosaic pass, pixels. */
 const MOSAIC_GAP = 16;
@@ -675,6 +699,19 @@ export function packAreas(areas: readonly Box[], side: number, gap: number): Pla
     if (!placed) bins.push({ placed: [{ area, x: 0, y: 0 }], rowY: 0, rowH: h, rowX: w + gap });
   }
   return bins.map((b) => b.placed);
+}
+
+/**
+ * A detection (box in the piece's pixels) touching an edge of a piece (tile, strip) of an area
+ * that is not the area's own edge: the face is cut there and lies whole in a neighbour.
+ */
+function cutByInnerEdge(b: Box, [px, py, pw, ph]: Box, aw: number, ah: number): boolean {
+  return (
+    (px > 0 && b[0] <= EDGE) ||
+    (py > 0 && b[1] <= EDGE) ||
+    (px + pw < aw && b[0] + b[2] >= pw - EDGE) ||
+    (py + ph < ah && b[1] + b[3] >= ph - EDGE)
+  );
 }
 
 /** Grows a box about its centre to at least `side` on each axis, kept inside the image. */

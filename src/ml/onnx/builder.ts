@@ -8,7 +8,7 @@
  */
 
 /** onnx.TensorProto.DataType */
-export const DataType = { FLOAT: 1, UINT8: 2, INT32: 6, INT64: 7, BOOL: 9 } as const;
+export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9 } as const;
 export type DataTypeCode = (typeof DataType)[keyof typeof DataType];
 
 /** Protobuf wire writer: bytes appended to chunks, lengths known when a message is closed. */
@@ -108,6 +108,17 @@ export function floatTensor(data: Float32Array | readonly number[], dims: number
   const n = dims.reduce((a, b) => a * b, 1);
   if (n !== f.length) throw new Error(`floatTensor: ${f.length} values for shape [${dims.join(',')}]`);
   return { dims, type: DataType.FLOAT, raw: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
+}
+
+/** Raw-byte tensor of an integer type (int8, uint8, int32), row-major. */
+export function intTensor(
+  data: Int8Array | Uint8Array | Int32Array,
+  dims: number[],
+  type: typeof DataType.INT8 | typeof DataType.UINT8 | typeof DataType.INT32,
+): Tensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (n !== data.length) throw new Error(`intTensor: ${data.length} values for shape [${dims.join(',')}]`);
+  return { dims, type, raw: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 export function int64Tensor(data: readonly number[], dims: number[] = [data.length]): Tensor {
