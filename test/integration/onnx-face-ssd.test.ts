@@ -57,6 +57,14 @@ afterAll(async () => {
   ref?.dispose();
 });
 
+/** The detection of `got` that overlaps `want` most (an empty box when there is none). */
+function bestMatch(want: FaceBoxScore, got: FaceBoxScore[]): FaceBoxScore {
+  return got.reduce(
+    (b, g) => (iou(want.box, g.box) > iou(want.box, b.box) ? g : b),
+    got[0] ?? { box: [0, 0, 0, 0] as Box, score: 0 },
+  );
+}
+
 const cases: Array<[string, () => Promise<RgbPixels>]> = [
   ...[1, 2, 3, 4, 5, 6].map((n): [string, () => Promise<RgbPixels>] => [
     `sample${n}.jpg`,
@@ -104,10 +112,7 @@ describe('face-api SSD MobileNet v1 as an ONNX graph', () => {
       const got = (await onnx.locate(img, OPTS)).filter((d) => d.score >= FLOOR);
       expect(got.length, name).toBe(want.length);
       for (const w of want) {
-        const best = got.reduce(
-          (b, g) => (iou(w.box, g.box) > iou(w.box, b.box) ? g : b),
-          got[0] ?? { box: [0, 0, 0, 0] as Box, score: 0 },
-        );
+        const best = bestMatch(w, got);
         const o = iou(w.box, best.box);
         const d = Math.abs(w.score - best.score);
         expect(o, `${name}: box ${w.box.join(',')}`).toBeGreaterThanOrEqual(0.98);
@@ -171,10 +176,7 @@ describe('face-api SSD MobileNet v1 as an ONNX graph', () => {
       const want = (await reference(img)).filter((d) => d.score >= FLOOR && inside(d.box));
       const got = (await onnx.locateAt(img, scale, OPTS)).filter((d) => d.score >= FLOOR - 0.05);
       for (const wnt of want) {
-        const best = got.reduce(
-          (b, g) => (iou(wnt.box, g.box) > iou(wnt.box, b.box) ? g : b),
-          got[0] ?? { box: [0, 0, 0, 0] as Box, score: 0 },
-        );
+        const best = bestMatch(wnt, got);
         worstIou = Math.min(worstIou, iou(wnt.box, best.box));
         worstScore = Math.max(worstScore, Math.abs(wnt.score - best.score));
       }
@@ -211,10 +213,7 @@ describe('face-api SSD MobileNet v1 as an ONNX graph', () => {
           const want = (await onnx.locateAt(img, scale, OPTS)).filter((d) => d.score >= FLOOR);
           const got = await q.locateAt(img, scale, OPTS);
           for (const wnt of want) {
-            const best = got.reduce(
-              (b, g) => (iou(wnt.box, g.box) > iou(wnt.box, b.box) ? g : b),
-              got[0] ?? { box: [0, 0, 0, 0] as Box, score: 0 },
-            );
+            const best = bestMatch(wnt, got);
             ious.push(iou(wnt.box, best.box));
             worstScore = Math.max(worstScore, Math.abs(wnt.score - best.score));
             // a face float is sure of is never lost
