@@ -13,6 +13,7 @@ import {
 } from '../../src/ml/face/onnx/ssd.js';
 import { getFaceRuntime, loadWeightMap, type FaceRuntime } from '../../src/ml/face/runtime.js';
 import { demoSample } from '../../src/ml/face/synthetic.js';
+import { int8Exact } from '../../src/ml/onnx/cpu.js';
 import { loadFaceApiWeights, weight } from '../../src/ml/onnx/weights.js';
 
 // the app's detector options; the comparison is on detections >= 0.5
@@ -196,45 +197,50 @@ describe('face-api SSD MobileNet v1 as an ONNX graph', () => {
     expect(worstScore).toBeLessThanOrEqual(0.03);
   });
 
-  it('int8 graph (video frames): the faces float finds, boxes and scores close', async () => {
-    const w = loadFaceApiWeights('face-api/ssd_mobilenetv1');
-    const sha = createHash('sha256')
-      .update(buildSsdMobilenetV1Graph(w, { int8: true }))
-      .digest('hex');
-    const q = await createOnnxSsd({ threads: 2, int8: true });
-    try {
-      expect(q.scaledGraphSha256).toBe(sha);
-      expect(q.scaledGraphSha256).not.toBe(onnx.graphSha256);
-      const ious: number[] = [];
-      let worstScore = 0;
-      for (const [name, load] of cases) {
-        const img = await load();
-        for (const scale of [512 / Math.max(img.width, img.height), 0.8]) {
-          const want = (await onnx.locateAt(img, scale, OPTS)).filter((d) => d.score >= FLOOR);
-          const got = await q.locateAt(img, scale, OPTS);
-          for (const wnt of want) {
-            const best = bestMatch(wnt, got);
-            ious.push(iou(wnt.box, best.box));
-            worstScore = Math.max(worstScore, Math.abs(wnt.score - best.score));
-            // a face float is sure of is never lost
-            if (wnt.score >= 0.6) expect(best.score, `${name} @${scale}`).toBeGreaterThanOrEqual(FLOOR);
+  // on x86 without VNNI onnxruntime's int8 kernels saturate (src/ml/onnx/cpu.ts): the indexer
+  // uses the float graph there, and these bounds describe CPUs that compute int8 exactly
+  it.skipIf(!int8Exact())(
+    'int8 graph (video frames): the faces float finds, boxes and scores close',
+    async () => {
+      const w = loadFaceApiWeights('face-api/ssd_mobilenetv1');
+      const sha = createHash('sha256')
+        .update(buildSsdMobilenetV1Graph(w, { int8: true }))
+        .digest('hex');
+      const q = await createOnnxSsd({ threads: 2, int8: true });
+      try {
+        expect(q.scaledGraphSha256).toBe(sha);
+        expect(q.scaledGraphSha256).not.toBe(onnx.graphSha256);
+        const ious: number[] = [];
+        let worstScore = 0;
+        for (const [name, load] of cases) {
+          const img = await load();
+          for (const scale of [512 / Math.max(img.width, img.height), 0.8]) {
+            const want = (await onnx.locateAt(img, scale, OPTS)).filter((d) => d.score >= FLOOR);
+            const got = await q.locateAt(img, scale, OPTS);
+            for (const wnt of want) {
+              const best = bestMatch(wnt, got);
+              ious.push(iou(wnt.box, best.box));
+              worstScore = Math.max(worstScore, Math.abs(wnt.score - best.score));
+              // a face float is sure of is never lost
+              if (wnt.score >= 0.6) expect(best.score, `${name} @${scale}`).toBeGreaterThanOrEqual(FLOOR);
+            }
+            // and nothing int8 is sure of that float does not find
+            const extra = got.filter((g) => g.score >= 0.6 && !want.some((d) => iou(d.box, g.box) > 0.5));
+            expect(extra, `${name} @${scale}`).toEqual([]);
           }
-          // and nothing int8 is sure of that float does not find
-          const extra = got.filter((g) => g.score >= 0.6 && !want.some((d) => iou(d.box, g.box) > 0.5));
-          expect(extra, `${name} @${scale}`).toEqual([]);
         }
+        ious.sort((a, b) => a - b);
+        const p10 = ious[Math.floor(ious.length * 0.1)]!;
+        console.log(
+          `int8 vs float: ${ious.length} faces, IoU min ${ious[0]} p10 ${p10}, worst score diff ${worstScore}`,
+        );
+        expect(ious.length).toBeGreaterThanOrEqual(40);
+        expect(ious[0]).toBeGreaterThanOrEqual(0.7);
+        expect(p10).toBeGreaterThanOrEqual(0.9);
+        expect(worstScore).toBeLessThanOrEqual(0.12);
+      } finally {
+        await q.dispose();
       }
-      ious.sort((a, b) => a - b);
-      const p10 = ious[Math.floor(ious.length * 0.1)]!;
-      console.log(
-        `int8 vs float: ${ious.length} faces, IoU min ${ious[0]} p10 ${p10}, worst score diff ${worstScore}`,
-      );
-      expect(ious.length).toBeGreaterThanOrEqual(40);
-      expect(ious[0]).toBeGreaterThanOrEqual(0.7);
-      expect(p10).toBeGreaterThanOrEqual(0.9);
-      expect(worstScore).toBeLessThanOrEqual(0.12);
-    } finally {
-      await q.dispose();
-    }
-  });
+    },
+  );
 });

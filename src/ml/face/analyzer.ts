@@ -38,6 +38,7 @@ import type { FaceDetectorNet, LandmarkNet, RgbPixels } from './nets.js';
 import { createOnnxLandmarks } from './onnx/landmarks.js';
 import { createOnnxRecognizer } from './onnx/recognition.js';
 import { createOnnxSsd, scaledInput } from './onnx/ssd.js';
+import { int8Exact } from '../onnx/cpu.js';
 
 export interface FaceTilingOptions {
   /** 'auto': tile when the frame is larger than one tile; false: whole frame only. */
@@ -115,8 +116,9 @@ export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'til
    */
   scaledAreas?: boolean;
   /**
-   * Those passes on the int8 graph (default true; ~40 % faster a pass; boxes IoU >= 0.9 and scores
-   * within 0.1 of float, measured on real frames: test/integration/onnx-face-ssd.test.ts).
+   * Those passes on the int8 graph (~40 % faster a pass; boxes IoU >= 0.9 and scores within 0.1 of
+   * float, measured on real frames: test/integration/onnx-face-ssd.test.ts). Default: where the CPU
+   * computes int8 exactly (`int8Exact`: VNNI x86, 64-bit ARM), else float.
    */
   int8?: boolean;
 }
@@ -181,7 +183,8 @@ type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 const EDGE = 2;
 
 export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<FaceAnalyzer> {
-  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, int8 = true, ...rest } = init;
+  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, ...rest } = init;
+  const int8 = scaledAreas && (init.int8 ?? int8Exact());
   const options: FaceAnalyzerOptions = {
     ...DEFAULT_FACE_ANALYZER_OPTIONS,
     ...rest,
@@ -193,7 +196,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   const rt = await getFaceRuntime(device);
   const { faceapi } = rt;
   const onnx = (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx';
-  const detector = onnx ? await createOnnxSsd({ threads: 2, int8: scaledAreas && int8 }) : tfjsSsd(rt);
+  const detector = onnx ? await createOnnxSsd({ threads: 2, int8 }) : tfjsSsd(rt);
   const landmarkNet = onnx ? await createOnnxLandmarks({ threads: 1 }) : tfjsLandmarks(rt);
   const recognizer =
     givenRecognizer ??
@@ -571,7 +574,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   }
 
   return {
-    modelId: `face-api/ssd_mobilenetv1+${recognizer.modelId}`,
+    // the detector graph that found the faces of video frames (query photos: always float)
+    modelId: `face-api/ssd_mobilenetv1${onnx && int8 ? '@int8' : ''}+${recognizer.modelId}`,
     options,
     backend: onnx ? 'onnxruntime-cpu' : rt.backend,
     lastTimings: timings,
