@@ -90,20 +90,26 @@ export function nms<T extends { box: Box; score: number }>(items: readonly T[], 
  * lies whole inside some tile). Tiles are spread evenly; the last one ends at the image edge.
  */
 /**
- * An area cut into `parts` strips across its longer side, neighbours overlapping by `overlap`,
- * spread evenly from edge to edge (boxes relative to the area).
+ * An area cut into `across` x `down` pieces, neighbours overlapping by `overlap`, each axis spread
+ * evenly from edge to edge with pieces no longer than needed (boxes relative to the area).
  */
-export function planStrips(width: number, height: number, parts: number, overlap: number): Box[] {
-  const n = Math.max(1, Math.floor(parts));
-  const alongX = width >= height;
-  const len = alongX ? width : height;
-  if (n === 1 || len <= overlap) return [[0, 0, width, height]];
-  const strip = Math.min(len, Math.ceil((len + overlap * (n - 1)) / n));
-  const step = (len - strip) / (n - 1);
-  return Array.from({ length: n }, (_, i): Box => {
-    const at = Math.round(i * step);
-    return alongX ? [at, 0, strip, height] : [0, at, width, strip];
-  });
+export function planPieces(
+  width: number,
+  height: number,
+  across: number,
+  down: number,
+  overlap: number,
+): Box[] {
+  const cuts = (len: number, parts: number): Array<[number, number]> => {
+    const n = Math.max(1, Math.floor(parts));
+    if (n === 1 || len <= overlap) return [[0, len]];
+    const piece = Math.min(len, Math.ceil((len + overlap * (n - 1)) / n));
+    const step = (len - piece) / (n - 1);
+    return Array.from({ length: n }, (_, i): [number, number] => [Math.round(i * step), piece]);
+  };
+  const out: Box[] = [];
+  for (const [y, h] of cuts(height, down)) for (const [x, w] of cuts(width, across)) out.push([x, y, w, h]);
+  return out;
 }
 
 export function planTiles(width: number, height: number, tile: number, overlap: number): Box[] {

@@ -6,7 +6,7 @@ import {
   nms,
   overlapOfSmaller,
   padBox,
-  planStrips,
+  planPieces,
   planTiles,
   roundBoxOut,
   scaleBox,
@@ -108,16 +108,21 @@ describe('geometry', () => {
     }
   });
 
-  it('planStrips: cuts the longer side into overlapping strips from edge to edge', () => {
+  it('planPieces: cuts an area into overlapping pieces, no longer than needed, edge to edge', () => {
     // a whole 1080p frame in two: 1040 px each, 160 px shared
-    expect(planStrips(1920, 1080, 2, 160)).toEqual([
+    expect(planPieces(1920, 1080, 2, 1, 160)).toEqual([
       [0, 0, 1040, 1080],
       [880, 0, 1040, 1080],
     ]);
     // a tall area cut along its height
-    const tall = planStrips(500, 1600, 3, 100);
+    const tall = planPieces(500, 1600, 1, 3, 100);
     expect(tall.map((b) => b[1])).toEqual([0, 500, 1000]);
     expect(tall.every((b) => b[0] === 0 && b[2] === 500 && b[3] === 600)).toBe(true);
-    expect(planStrips(800, 600, 1, 160)).toEqual([[0, 0, 800, 600]]);
+    // both ways (a 4K frame): 3 x 2 pieces covering it
+    const grid = planPieces(3840, 2160, 3, 2, 160);
+    expect(grid).toHaveLength(6);
+    expect(Math.max(...grid.map((b) => b[0] + b[2]))).toBe(3840);
+    expect(Math.max(...grid.map((b) => b[1] + b[3]))).toBe(2160);
+    expect(planPieces(800, 600, 1, 1, 160)).toEqual([[0, 0, 800, 600]]);
   });
 });

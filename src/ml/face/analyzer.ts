@@ -15,7 +15,7 @@ import {
   iou,
   nms,
   padBox,
-  planStrips,
+  planPieces,
   planTiles,
   roundBoxOut,
   scaleBox,
@@ -250,10 +250,11 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         }));
       const coarse = at(SSD_SIDE / Math.max(aw, ah), false);
       if (mode === 'off' || !big || (mode === 'auto' && !tiles)) return { found: await coarse, passes: 1 };
-      // past MAX_PASS_SIDE input pixels the fine pass is cut into overlapping strips: the net's
+      // past MAX_PASS_SIDE input pixels the fine pass is cut into overlapping pieces: the net's
       // working memory grows with its input (a whole 1080p frame at 0.8x in one pass: +80 MB RSS)
       const fine = SSD_SIDE / tileSize;
-      const strips = planStrips(aw, ah, Math.ceil((Math.max(aw, ah) * fine) / MAX_PASS_SIDE), overlap);
+      const cuts = (len: number): number => Math.ceil((len * fine) / MAX_PASS_SIDE);
+      const strips = planPieces(aw, ah, cuts(aw), cuts(ah), overlap);
       const fineParts = strips.map(async ([sx, sy, sw, sh]) => {
         if (strips.length === 1) return at(fine, true);
         const dets = await locateAt(cropPixels(img, ax + sx, ay + sy, sw, sh), fine, ssdOptions);
@@ -663,7 +664,7 @@ const QUERY_RETRY_PADDING = 1;
 const TILE_SECONDS = 1;
 /** The SSD's input side (face-api's 512 x 512). */
 const SSD_SIDE = 512;
-/** Longest input side of one scaled pass; longer areas are searched in strips. */
+/** Longest input side of one scaled pass; larger areas are searched in overlapping pieces. */
 const MAX_PASS_SIDE = 1024;
 
 /** Grey border between areas packed into one mosaic pass, pixels. */
