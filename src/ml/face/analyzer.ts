@@ -241,9 +241,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       // padding); the pass over the area at 512 px stays: SSD scores faces differently at
       // different scales (a 106 px face: 0.98 at 0.47x, 0.42 at 0.8x)
       const locateAt = detector.locateAt;
-      const view = whole ? img : cropPixels(img, ax, ay, aw, ah);
+      // areas are read in place (no copy of their pixels)
       const at = async (scale: number, tile: boolean): Promise<Candidate[]> =>
-        (await locateAt(view, scale, ssdOptions)).map((d) => ({
+        (await locateAt(img, scale, ssdOptions, area)).map((d) => ({
           box: translateBox(d.box, ax, ay),
           score: d.score,
           ...(tile ? { tile } : {}),
@@ -257,7 +257,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       const strips = planPieces(aw, ah, cuts(aw), cuts(ah), overlap);
       const fineParts = strips.map(async ([sx, sy, sw, sh]) => {
         if (strips.length === 1) return at(fine, true);
-        const dets = await locateAt(cropPixels(img, ax + sx, ay + sy, sw, sh), fine, ssdOptions);
+        const dets = await locateAt(img, fine, ssdOptions, [ax + sx, ay + sy, sw, sh]);
         // a face cut by an inner strip edge lies whole in the neighbour (overlap > face)
         return dets
           .filter(({ box: b }) => !cutByInnerEdge(b, [sx, sy, sw, sh], aw, ah))

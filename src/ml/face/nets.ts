@@ -31,10 +31,11 @@ export interface FaceDetectorNet {
   readonly id: string;
   locate(img: RgbPixels, opts: LocateOptions): Promise<FaceBoxScore[]>;
   /**
-   * The same net over the image scaled by `scale` and padded only to the net's stride, not to a
-   * square (ONNX graph only): one pass sees a region or a whole frame at the scale asked for.
+   * The same net over the image (or `area` of it, read in place) scaled by `scale` and padded
+   * only to the net's stride, not to a square (ONNX graph only): one pass sees a region or a whole
+   * frame at the scale asked for. Boxes in the pixels of the area, from its corner.
    */
-  locateAt?(img: RgbPixels, scale: number, opts: LocateOptions): Promise<FaceBoxScore[]>;
+  locateAt?(img: RgbPixels, scale: number, opts: LocateOptions, area?: Box): Promise<FaceBoxScore[]>;
   dispose(): void | Promise<void>;
 }
 

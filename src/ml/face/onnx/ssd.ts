@@ -26,6 +26,7 @@ import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
 import { DataType, floatTensor, GraphBuilder, int64Tensor, intTensor } from '../../onnx/builder.js';
 import { loadFaceApiWeights, weight, type WeightMap } from '../../onnx/weights.js';
+import type { Box } from '../../../core/types.js';
 import type { FaceBoxScore, FaceDetectorNet, LocateOptions, RgbPixels } from '../nets.js';
 import { cpuSessionOptions } from '../../onnx/session.js';
 
@@ -389,10 +390,13 @@ function resample(
   ratio: number,
   limitX: number,
   limitY: number,
+  area: Box = [0, 0, img.width, img.height],
 ): void {
-  const { data, width, height } = img;
+  // the source is `area` of the image (read in place, no copy): its pixels only, its own origin
+  const { data } = img;
+  const [ax, ay, width, height] = area;
   const plane = outW * outH;
-  const rowW = width * 3;
+  const rowW = img.width * 3;
   for (let c = 0; c < outW; c++) {
     const f = c * ratio;
     const x0 = Math.floor(f);
@@ -400,8 +404,8 @@ function resample(
     const fx = f - x0;
     // taps in the padding read pixel 0 with weight 0
     const in0 = x0 < width;
-    s.colAt[2 * c] = in0 ? x0 * 3 : 0;
-    s.colAt[2 * c + 1] = in0 && x1 < width ? x1 * 3 : 0;
+    s.colAt[2 * c] = in0 ? (ax + x0) * 3 : 0;
+    s.colAt[2 * c + 1] = in0 && x1 < width ? (ax + x1) * 3 : 0;
     s.colW[2 * c] = in0 ? 1 - fx : 0;
     s.colW[2 * c + 1] = in0 && x1 < width ? fx : 0;
   }
@@ -419,7 +423,7 @@ function resample(
         s.rows[slot].fill(0);
         s.rowY[slot] = key;
       } else {
-        resizeRow(data, y * rowW, s, s.rows[slot], outW);
+        resizeRow(data, (ay + y) * rowW, s, s.rows[slot], outW);
         s.rowY[slot] = key;
       }
     }
@@ -583,7 +587,7 @@ export interface OnnxSsd extends FaceDetectorNet {
   readonly graphSha256: string;
   /** The graph `locateAt` runs (the int8 one with `int8`). */
   readonly scaledGraphSha256: string;
-  locateAt(img: RgbPixels, scale: number, opts: LocateOptions): Promise<FaceBoxScore[]>;
+  locateAt(img: RgbPixels, scale: number, opts: LocateOptions, area?: Box): Promise<FaceBoxScore[]>;
 }
 
 export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd> {
@@ -669,15 +673,31 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
    * of 32, not to a square: no pass is spent on padding, and a region or a whole frame is seen
    * at the scale asked for in one pass. Boxes in the image's pixels, clipped to it.
    */
-  const locateAt = (img: RgbPixels, scale: number, o: LocateOptions): Promise<FaceBoxScore[]> =>
+  const locateAt = (
+    img: RgbPixels,
+    scale: number,
+    o: LocateOptions,
+    area: Box = [0, 0, img.width, img.height],
+  ): Promise<FaceBoxScore[]> =>
     withSlot(img, async (slot) => {
       if (!(scale > 0) || !Number.isFinite(scale)) throw new InternalError(`ONNX SSD: bad scale ${scale}`);
-      const { w, h } = scaledInput(img.width, img.height, scale);
+      const [ax, ay, aw, ah] = area;
+      if (
+        !area.every(Number.isInteger) ||
+        ax < 0 ||
+        ay < 0 ||
+        aw < 1 ||
+        ah < 1 ||
+        ax + aw > img.width ||
+        ay + ah > img.height
+      )
+        throw new InternalError(`ONNX SSD: area ${area.join(',')} outside ${img.width}x${img.height}`);
+      const { w, h } = scaledInput(aw, ah, scale);
       if (slot.any.length < 3 * w * h) slot.any = new Float32Array(3 * w * h);
       if (slot.scratch.colAt.length < 2 * w) slot.scratch = resizeScratch(w);
       const input = slot.any.subarray(0, 3 * w * h);
       const ratio = 1 / scale;
-      resample(img, input, slot.scratch, w, h, ratio, img.width - 1, img.height - 1);
+      resample(img, input, slot.scratch, w, h, ratio, aw - 1, ah - 1, area);
       const p = priorsOf(h, w);
       if (slot.boxes.length < p.length) slot.boxes = new Float64Array(p.length);
       const result = await scaledSession.run({ x: new ort.Tensor('float32', input, [1, 3, h, w]) });
@@ -686,8 +706,8 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
       for (const { i, score } of select(raw, p, slot.boxes, o)) {
         const top = Math.max(0, slot.boxes[i * 4]! * ratio);
         const left = Math.max(0, slot.boxes[i * 4 + 1]! * ratio);
-        const bottom = Math.min(img.height, slot.boxes[i * 4 + 2]! * ratio);
-        const right = Math.min(img.width, slot.boxes[i * 4 + 3]! * ratio);
+        const bottom = Math.min(ah, slot.boxes[i * 4 + 2]! * ratio);
+        const right = Math.min(aw, slot.boxes[i * 4 + 3]! * ratio);
         if (right <= left || bottom <= top) continue;
         out.push({ box: [left, top, right - left, bottom - top], score });
       }
