@@ -242,28 +242,23 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       // different scales (a 106 px face: 0.98 at 0.47x, 0.42 at 0.8x)
       const locateAt = detector.locateAt;
       // areas are read in place (no copy of their pixels)
-      const at = async (scale: number, tile: boolean): Promise<Candidate[]> =>
-        (await locateAt(img, scale, ssdOptions, area)).map((d) => ({
-          box: translateBox(d.box, ax, ay),
-          score: d.score,
-          ...(tile ? { tile } : {}),
-        }));
-      const coarse = at(SSD_SIDE / Math.max(aw, ah), false);
+      const coarse = locateAt(img, SSD_SIDE / Math.max(aw, ah), ssdOptions, area).then((ds) =>
+        ds.map((d) => ({ box: translateBox(d.box, ax, ay), score: d.score })),
+      );
       if (mode === 'off' || !big || (mode === 'auto' && !tiles)) return { found: await coarse, passes: 1 };
       // past MAX_PASS_SIDE input pixels the fine pass is cut into overlapping pieces: the net's
       // working memory grows with its input (a whole 1080p frame at 0.8x in one pass: +80 MB RSS)
       const fine = SSD_SIDE / tileSize;
       const cuts = (len: number): number => Math.ceil((len * fine) / MAX_PASS_SIDE);
-      const strips = planPieces(aw, ah, cuts(aw), cuts(ah), overlap);
-      const fineParts = strips.map(async ([sx, sy, sw, sh]) => {
-        if (strips.length === 1) return at(fine, true);
-        const dets = await locateAt(img, fine, ssdOptions, [ax + sx, ay + sy, sw, sh]);
-        // a face cut by an inner strip edge lies whole in the neighbour (overlap > face)
+      const pieces = planPieces(aw, ah, cuts(aw), cuts(ah), overlap).map(async (p) => {
+        const [px, py, pw, ph] = p;
+        const dets = await locateAt(img, fine, ssdOptions, [ax + px, ay + py, pw, ph]);
+        // a face cut by an inner piece edge lies whole in the neighbour (overlap > face)
         return dets
-          .filter(({ box: b }) => !cutByInnerEdge(b, [sx, sy, sw, sh], aw, ah))
-          .map((d) => ({ box: translateBox(d.box, ax + sx, ay + sy), score: d.score, tile: true }));
+          .filter((d) => !cutByInnerEdge(d.box, p, aw, ah))
+          .map((d) => ({ box: translateBox(d.box, ax + px, ay + py), score: d.score, tile: true }));
       });
-      const parts = await Promise.all([coarse, ...fineParts]);
+      const parts = await Promise.all([coarse, ...pieces]);
       return { found: parts.flat(), passes: parts.length };
     }
     const run = async (
