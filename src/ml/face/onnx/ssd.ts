@@ -558,16 +558,11 @@ function postprocess(
 /** Input size of `locateAt`: the scaled image, each side rounded up to a multiple of this. */
 const INPUT_MULTIPLE = 32;
 
-/** The input `locateAt` builds for an image at a scale: its size and the scaled image's. */
-export function scaledInput(
-  width: number,
-  height: number,
-  scale: number,
-): { w: number; h: number; contentW: number; contentH: number } {
-  const contentW = Math.max(1, Math.round(width * scale));
-  const contentH = Math.max(1, Math.round(height * scale));
-  const up = (v: number): number => Math.max(INPUT_MULTIPLE, Math.ceil(v / INPUT_MULTIPLE) * INPUT_MULTIPLE);
-  return { w: up(contentW), h: up(contentH), contentW, contentH };
+/** The size of the input `locateAt` builds for an image at a scale. */
+export function scaledInput(width: number, height: number, scale: number): { w: number; h: number } {
+  const up = (v: number): number =>
+    Math.max(INPUT_MULTIPLE, Math.ceil(Math.max(1, Math.round(v * scale)) / INPUT_MULTIPLE) * INPUT_MULTIPLE);
+  return { w: up(width), h: up(height) };
 }
 
 export interface OnnxSsdOptions {
@@ -584,17 +579,15 @@ export interface OnnxSsdOptions {
 
 /** face-api's SSD on onnxruntime, plus `locateAt`: the same net on an input of any size. */
 export interface OnnxSsd extends FaceDetectorNet {
-  readonly graphSha256: string;
-  /** The graph `locateAt` runs (the int8 one with `int8`). */
-  readonly scaledGraphSha256: string;
+  /** SHA-256 of the graph `locate` runs (the float one), built and loaded if not yet. */
+  graphSha256(): Promise<string>;
+  /** The same for the graph `locateAt` runs (the int8 one with `int8`). */
+  scaledGraphSha256(): Promise<string>;
   locateAt(img: RgbPixels, scale: number, opts: LocateOptions, area?: Box): Promise<FaceBoxScore[]>;
 }
 
 export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd> {
   const weights = loadFaceApiWeights(WEIGHTS_ID);
-  const bytes = buildSsdMobilenetV1Graph(weights);
-  const graphSha256 = createHash('sha256').update(bytes).digest('hex');
-  checkBuiltGraph('face-api/ssd_mobilenetv1@onnx', graphSha256);
   const prior = priors(weights);
   const levels = ssdLevels(weights);
   // priors of the input sizes seen (regions and tiles come in a few sizes)
@@ -609,20 +602,23 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
     return p;
   };
   const sessionOpts = cpuSessionOptions(opts.threads ?? 1, { shapesVary: true });
-  // with int8, index runs use only the int8 graph: the float one (query photos) loads on first use
-  let floatSession: Promise<ort.InferenceSession> | undefined = opts.int8
-    ? undefined
-    : ort.InferenceSession.create(bytes, sessionOpts);
-  const floatRun = (): Promise<ort.InferenceSession> =>
-    (floatSession ??= ort.InferenceSession.create(buildSsdMobilenetV1Graph(weights), sessionOpts));
-  let scaledSession: ort.InferenceSession;
-  let scaledGraphSha256 = graphSha256;
-  if (opts.int8) {
-    const q = buildSsdMobilenetV1Graph(weights, { int8: true });
-    scaledGraphSha256 = createHash('sha256').update(q).digest('hex');
-    checkBuiltGraph('face-api/ssd_mobilenetv1@onnx-int8', scaledGraphSha256);
-    scaledSession = await ort.InferenceSession.create(q, sessionOpts);
-  } else scaledSession = await floatRun();
+  // each graph is built, checked against models/faces-onnx.json and loaded on first use: an
+  // index run needs only the one locateAt runs, a search only the float one for query photos
+  const graphs = new Map<boolean, Promise<{ sha256: string; session: ort.InferenceSession }>>();
+  const graph = (int8: boolean): Promise<{ sha256: string; session: ort.InferenceSession }> => {
+    let g = graphs.get(int8);
+    if (!g) {
+      g = (async () => {
+        const bytes = buildSsdMobilenetV1Graph(weights, { int8 });
+        const sha256 = createHash('sha256').update(bytes).digest('hex');
+        checkBuiltGraph(`${WEIGHTS_ID}@onnx${int8 ? '-int8' : ''}`, sha256);
+        return { sha256, session: await ort.InferenceSession.create(bytes, sessionOpts) };
+      })();
+      graphs.set(int8, g);
+    }
+    return g;
+  };
+  const scaledInt8 = opts.int8 ?? false;
   // each slot holds one call's input buffer, resize tables and box scratch; calls beyond the
   // slots wait. onnxruntime-node runs sessions on the JS thread, so more than one slot only lets a
   // caller prepare the next input while a result is being decoded (default 1)
@@ -663,7 +659,7 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
   const locate = (img: RgbPixels, o: LocateOptions): Promise<FaceBoxScore[]> =>
     withSlot(img, async (slot) => {
       preprocess(img, slot.input, slot.scratch);
-      const result = await (await floatRun()).run({ x: slot.feed });
+      const result = await (await graph(false)).session.run({ x: slot.feed });
       const raw = result.raw!.data as Float32Array;
       return postprocess(raw, prior, slot.boxes, img, o);
     });
@@ -700,7 +696,8 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
       resample(img, input, slot.scratch, w, h, ratio, aw - 1, ah - 1, area);
       const p = priorsOf(h, w);
       if (slot.boxes.length < p.length) slot.boxes = new Float64Array(p.length);
-      const result = await scaledSession.run({ x: new ort.Tensor('float32', input, [1, 3, h, w]) });
+      const { session } = await graph(scaledInt8);
+      const result = await session.run({ x: new ort.Tensor('float32', input, [1, 3, h, w]) });
       const raw = result.raw!.data as Float32Array;
       const out: FaceBoxScore[] = [];
       for (const { i, score } of select(raw, p, slot.boxes, o)) {
@@ -716,17 +713,15 @@ export async function createOnnxSsd(opts: OnnxSsdOptions = {}): Promise<OnnxSsd>
 
   return {
     id: `${WEIGHTS_ID}@onnx`,
-    graphSha256,
-    scaledGraphSha256,
+    graphSha256: async () => (await graph(false)).sha256,
+    scaledGraphSha256: async () => (await graph(scaledInt8)).sha256,
     locate,
     locateAt,
     async dispose() {
       if (released) return;
       released = true;
       if (inFlight > 0) await new Promise<void>((r) => (idle = r));
-      const f = floatSession ? await floatSession : undefined;
-      if (f && f !== scaledSession) await f.release();
-      await scaledSession.release();
+      for (const g of graphs.values()) await (await g.catch(() => undefined))?.session.release();
     },
   };
 }
