@@ -28,7 +28,14 @@ import { clipBox, padBox, roundBoxOut } from '../src/core/geometry.js';
 import { cosine } from '../src/core/vector.js';
 import type { Box, FaceDetection, SearchResult } from '../src/core/types.js';
 import { parseIndexSettings } from '../src/config/settings.js';
-import { createFaceAnalyzer, DEFAULT_FACE_THRESHOLD, type FaceAnalyzer } from '../src/ml/face/index.js';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../src/ml/face/index.js';
+import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../src/ml/face/calibration.js';
+
+const CAL = faceCalibration(DEFAULT_RECOGNIZER_ID);
+/** Queries here are photos (composed) or a stored thumbnail (real): each condition's threshold. */
+const DEFAULT_FACE_THRESHOLD = CAL.photo.search;
+const CCTV_THRESHOLD = CAL.cctv.search;
+const CLUSTER_THRESHOLD = CAL.cluster;
 import { buildStages, pipelineVersion } from '../src/pipeline/default-stages.js';
 import { runIndex } from '../src/pipeline/index-run.js';
 import { pickFace, searchFaces, type TrackScoring } from '../src/search/faces.js';
@@ -38,16 +45,23 @@ import { Store } from '../src/store/store.js';
 const DATA = process.env.SIGHTLINE_FACE_DATA ?? '/work/shared/data/faces';
 const REAL = process.env.SIGHTLINE_REAL_CLIPS ?? '/work/shared/data/cctv/videoai_test_data/FaceRecognition';
 const OUT = 'eval-out';
-const WORK = join(OUT, 'face-search');
 const args = new Set(process.argv.slice(2));
+/**
+ * `--small`: the CCTV case of issue 13 — faces ~40 px high in 1080p footage at a camera's 2 Mbps,
+ * instead of ~100 px faces in 720p at crf 20.
+ */
+const SMALL = args.has('--small');
+const WORK = join(OUT, SMALL ? 'face-search-small' : 'face-search');
 const SCORINGS: TrackScoring[] = ['best', 'top3', 'fused'];
 
-const W = 1280;
-const H = 720;
+const W = SMALL ? 1920 : 1280;
+const H = SMALL ? 1080 : 720;
+/** Face heights: sprite k gets FACE_PX[0] + (k % 5) * FACE_PX[1]. */
+const FACE_PX: [number, number] = SMALL ? [40, 1] : [92, 4];
 const CLIP_FPS = 10;
 const SEGMENT_S = 2;
 const CAMERAS = 3;
-const LANE_TOP = [110, 400];
+const LANE_TOP = SMALL ? [300, 640] : [110, 400];
 const settings = parseIndexSettings({ plates: { enabled: false }, sampling: { fps: 2 } });
 
 interface Identity {
@@ -153,7 +167,7 @@ async function composeClip(
   );
   const sprites = new Map<Appearance, { img: Image; face: Box }>();
   for (const [k, a] of apps.entries())
-    sprites.set(a, await sprite(byName.get(a.identity)!, 92 + (k % 5) * 4));
+    sprites.set(a, await sprite(byName.get(a.identity)!, FACE_PX[0] + (k % 5) * FACE_PX[1]));
   const segments = Math.max(...apps.map((a) => a.segment)) + 1;
   const frames = segments * SEGMENT_S * CLIP_FPS;
   function* render(): Generator<Buffer> {
@@ -175,7 +189,10 @@ async function composeClip(
   await runFfmpeg(
     [
       ...['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(CLIP_FPS), '-i', 'pipe:0'],
-      ...h264Args(CLIP_FPS),
+      ...(SMALL
+        ? ['-c:v', 'libx264', '-preset', 'veryfast', '-b:v', '2M', '-maxrate', '2M', '-bufsize', '4M']
+        : []),
+      ...(SMALL ? ['-pix_fmt', 'yuv420p', '-g', String(CLIP_FPS * 2)] : h264Args(CLIP_FPS)),
       path,
     ],
     render(),
@@ -186,13 +203,15 @@ async function composeClip(
 function truthOf(r: SearchResult, apps: Appearance[]): Appearance | undefined {
   const seg = Math.floor(r.evidence.offset / SEGMENT_S);
   const cy = r.evidence.box[1] + r.evidence.box[3] / 2;
-  const lane = cy < (LANE_TOP[1]! + LANE_TOP[0]! + 120) / 2 ? 0 : 1;
+  const lane = cy < (LANE_TOP[1]! + LANE_TOP[0]! + (SMALL ? 60 : 120)) / 2 ? 0 : 1;
   return apps.find((a) => a.camera === r.camera && a.segment === seg && a.lane === lane);
 }
 
 /** Tracker thresholds checked by re-linking stored faces (now the defaults of src/core/face-track.ts). */
 const PROPOSED_LINK: Partial<FaceTrackOptions> = {
-  minCosineAlone: DEFAULT_FACE_THRESHOLD,
+  minCosineAlone: CAL.trackAlone,
+  minCosineNear: CAL.trackNear,
+  maxMoveWidths: CAL.trackMoveWidths,
 };
 
 interface FaceRowLite {
@@ -425,6 +444,22 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
         correct,
       });
     }
+    // every query against every track (top3): where the same and other identities score
+    const gen: number[] = [];
+    const imp: number[] = [];
+    for (const q of queries) {
+      if (!q.vector) continue;
+      for (const t of tracks) {
+        const l = labels.get(t);
+        if (l === 'mixed') continue;
+        (l === q.identity ? gen : imp).push(trackScore(t, q.vector, 'top3'));
+      }
+    }
+    const qt = (xs: number[], p: number): string =>
+      xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(3) : '-';
+    log(
+      `${grouping}: query-vs-track top3, same identity p5/p50 ${qt(gen, 0.05)}/${qt(gen, 0.5)} (${gen.length}); other p50/p99/max ${qt(imp, 0.5)}/${qt(imp, 0.99)}/${qt(imp, 1)} (${imp.length})`,
+    );
     // Unknown recurring persons, at the default threshold and around it
     const desc = tracks.map((t) =>
       trackDescriptor(
@@ -437,7 +472,7 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
       Math.min(...t.faces.map((f) => f.offset)),
       Math.max(...t.faces.map((f) => f.offset)),
     ];
-    for (const threshold of [0.9, DEFAULT_FACE_THRESHOLD, 0.94, 0.96]) {
+    for (const threshold of [CLUSTER_THRESHOLD - 0.1, CLUSTER_THRESHOLD, CLUSTER_THRESHOLD + 0.05, CLUSTER_THRESHOLD + 0.1]) {
       const clusters = clusterAverageLinkage(desc, {
         threshold,
         cannotLink: (i, j) => {
@@ -536,13 +571,13 @@ async function evalReal(analyzer: FaceAnalyzer): Promise<unknown> {
         start: r.startOffset,
         end: r.endOffset,
         score: r.score,
-        returned: r.score >= DEFAULT_FACE_THRESHOLD ? 'yes' : 'no',
+        returned: r.score >= CCTV_THRESHOLD ? 'yes' : 'no',
         track: r.trackId ?? '',
       });
     }
   }
   const rec = await findRecurring(store, {
-    threshold: DEFAULT_FACE_THRESHOLD,
+    threshold: CLUSTER_THRESHOLD,
     minTracks: 2,
     minCameras: 1,
     limit: 100,
@@ -554,7 +589,7 @@ async function evalReal(analyzer: FaceAnalyzer): Promise<unknown> {
     label: p.label,
     sightings: p.results.map((r) => `${r.camera} ${r.startOffset}-${r.endOffset}s`).join('; '),
   }));
-  console.log(`recurring persons (threshold ${DEFAULT_FACE_THRESHOLD}):`);
+  console.log(`recurring persons (threshold ${CLUSTER_THRESHOLD}):`);
   console.table(recurring);
   // The same with tracks re-linked by the proposed tracker thresholds (stored faces, no re-analysis)
   const relinked = groupTracks(await readFaceRows(storeDir), PROPOSED_LINK).sort(
@@ -568,7 +603,7 @@ async function evalReal(analyzer: FaceAnalyzer): Promise<unknown> {
     ...Object.fromEntries(SCORINGS.map((sc) => [sc, Number(trackScore(t, face.descriptor, sc).toFixed(4))])),
   }));
   console.log(
-    `\nsame query, tracks re-linked with the proposed tracker thresholds (returned: score >= ${DEFAULT_FACE_THRESHOLD})`,
+    `\nsame query, tracks re-linked with the proposed tracker thresholds (returned: score >= ${CCTV_THRESHOLD})`,
   );
   console.table(relinkedRows);
   const rdesc = relinked.map((t) =>
@@ -578,7 +613,7 @@ async function evalReal(analyzer: FaceAnalyzer): Promise<unknown> {
     ),
   );
   const relinkedRecurring: Record<string, string[]> = {};
-  for (const threshold of [DEFAULT_FACE_THRESHOLD, 0.94, 0.96]) {
+  for (const threshold of [CLUSTER_THRESHOLD, CLUSTER_THRESHOLD + 0.05, CLUSTER_THRESHOLD + 0.1]) {
     relinkedRecurring[String(threshold)] = clusterAverageLinkage(rdesc, { threshold })
       .filter((c) => c.length >= 2)
       .map((c) =>
@@ -604,8 +639,9 @@ async function main(): Promise<void> {
     analyzer.dispose();
   }
   mkdirSync(OUT, { recursive: true });
-  writeFileSync(join(OUT, 'face-search.json'), JSON.stringify(out, null, 2));
-  console.log(`\nwrote ${join(OUT, 'face-search.json')}`);
+  const file = join(OUT, SMALL ? 'face-search-small.json' : 'face-search.json');
+  writeFileSync(file, JSON.stringify(out, null, 2));
+  console.log(`\nwrote ${file}`);
 }
 
 await main();

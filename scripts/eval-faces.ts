@@ -7,10 +7,12 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { iou } from '../src/core/geometry.js';
 import type { FaceDetection } from '../src/core/types.js';
 import { cosine } from '../src/core/vector.js';
-import { createFaceAnalyzer, DEFAULT_FACE_THRESHOLD, type FaceAnalyzer } from '../src/ml/face/index.js';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../src/ml/face/index.js';
+import { faceCalibration } from '../src/ml/face/calibration.js';
 import { composeFaceFrame, demoSample, type FaceSource } from '../src/ml/face/synthetic.js';
 
 const DATA = process.env.SIGHTLINE_FACE_DATA ?? '/work/shared/data/faces';
@@ -85,9 +87,11 @@ function largest(faces: FaceDetection[]): FaceDetection | undefined {
   return [...faces].sort((x, y) => y.box[2] * y.box[3] - x.box[2] * x.box[3])[0];
 }
 
-async function evalPairs(analyzer: FaceAnalyzer): Promise<unknown> {
-  const pairs = readPairs();
-  const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+/** Each photo's largest face as a query photo is read: full size. */
+async function portraitDescriptors(
+  analyzer: FaceAnalyzer,
+  files: string[],
+): Promise<{ desc: Map<string, Float32Array | null>; ms: number[] }> {
   const desc = new Map<string, Float32Array | null>();
   const ms: number[] = [];
   let n = 0;
@@ -98,13 +102,81 @@ async function evalPairs(analyzer: FaceAnalyzer): Promise<unknown> {
     desc.set(f, face?.descriptor ?? null);
     if (++n % 20 === 0) process.stderr.write(`  ${n}/${files.length} photos\n`);
   }
-  const noFace = files.filter((f) => desc.get(f) === null).map((f) => f.slice(DATA.length + 1));
+  return { desc, ms };
+}
+
+/**
+ * Each photo's face as CCTV shows one: pasted 40-60 px high (with its head and hair) into a
+ * 1920x1080 frame of 16 faces, the frame blurred (sigma 0.8) and JPEG-compressed at quality 35,
+ * then analysed as a video frame. A face the index would not find or not match (unusable) has no
+ * descriptor: such a pair is counted as skipped.
+ */
+async function degradedDescriptors(
+  analyzer: FaceAnalyzer,
+  files: string[],
+  reference: FaceAnalyzer,
+): Promise<{ desc: Map<string, Float32Array | null>; ms: number[] }> {
+  const desc = new Map<string, Float32Array | null>();
+  const ms: number[] = [];
+  const sources: Array<{ file: string; src: FaceSource }> = [];
+  for (const f of files) {
+    const image = readFileSync(f);
+    const face = largest(await reference.analyzeImage(image));
+    if (face) sources.push({ file: f, src: { image, box: face.box } });
+    else desc.set(f, null);
+  }
+  const per = 16;
+  for (let k = 0; k < sources.length; k += per) {
+    const batch = sources.slice(k, k + per);
+    const sizes = batch.map((_, i) => 40 + ((k + i) % 6) * 4);
+    const { frame, truth } = await composeFaceFrame(
+      batch.map((b) => b.src),
+      sizes,
+      { background: readFileSync(demoSample(4)) },
+    );
+    const jpeg = await sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } })
+      .blur(0.8)
+      .jpeg({ quality: 35 })
+      .toBuffer();
+    const data = await sharp(jpeg).removeAlpha().raw().toBuffer();
+    const t0 = performance.now();
+    const faces = await analyzer.analyzeFrame({ ...frame, data });
+    ms.push(performance.now() - t0);
+    truth.forEach((t, i) => {
+      const hit = faces.find((f) => iou(f.box, t.box) >= 0.3 && f.usable !== false);
+      desc.set(batch[i]!.file, hit?.descriptor ?? null);
+    });
+  }
+  return { desc, ms };
+}
+
+type Descriptors = { desc: Map<string, Float32Array | null>; ms: number[] };
+
+/**
+ * The shared pairs in one condition: 'portrait' (photo against photo), 'photo-cctv' (the first
+ * photo as a query photo against the second as CCTV shows it: the 'photo' condition of
+ * src/ml/face/calibration.ts) or 'cctv' (both as CCTV shows them: the 'cctv' condition).
+ */
+function evalPairs(
+  analyzer: FaceAnalyzer,
+  kind: 'portrait' | 'photo-cctv' | 'cctv',
+  portrait: Descriptors,
+  degraded: Descriptors,
+): unknown {
+  const pairs = readPairs();
+  const files = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const first = kind === 'cctv' ? degraded : portrait;
+  const second = kind === 'portrait' ? portrait : degraded;
+  const ms = first.ms;
+  const noFace = files
+    .filter((f) => first.desc.get(f) === null || second.desc.get(f) === null)
+    .map((f) => f.slice(DATA.length + 1));
   const genuine: number[] = [];
   const impostor: number[] = [];
   let skipped = 0;
   for (const p of pairs) {
-    const a = desc.get(p.a);
-    const b = desc.get(p.b);
+    const a = first.desc.get(p.a);
+    const b = second.desc.get(p.b);
     if (!a || !b) {
       skipped++;
       continue;
@@ -114,16 +186,18 @@ async function evalPairs(analyzer: FaceAnalyzer): Promise<unknown> {
   const r2 = tarAtFar(genuine, impostor, 1e-2);
   const r3 = tarAtFar(genuine, impostor, 1e-3);
   const e = eer(genuine, impostor);
+  const cal = faceCalibration(analyzer.modelId);
+  const threshold = kind === 'cctv' ? cal.cctv.search : cal.photo.search;
   const atDefault = {
-    threshold: DEFAULT_FACE_THRESHOLD,
-    far: impostor.filter((s) => s >= DEFAULT_FACE_THRESHOLD).length / impostor.length,
-    tar: genuine.filter((s) => s >= DEFAULT_FACE_THRESHOLD).length / genuine.length,
+    threshold,
+    far: impostor.filter((s) => s >= threshold).length / impostor.length,
+    tar: genuine.filter((s) => s >= threshold).length / genuine.length,
   };
   const q = (arr: number[], p: number): number => {
     const s = [...arr].sort((x, y) => x - y);
     return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
   };
-  console.log(`\nVerification (${analyzer.modelId}, backend ${analyzer.backend})`);
+  console.log(`\nVerification, ${kind} (${analyzer.modelId}, backend ${analyzer.backend})`);
   console.log(
     `photos ${files.length}, no face found in ${noFace.length}; pairs ${genuine.length} genuine + ${impostor.length} impostor scored, ${skipped} skipped`,
   );
@@ -138,8 +212,11 @@ async function evalPairs(analyzer: FaceAnalyzer): Promise<unknown> {
   );
   console.log(`analyzeImage: median ${q(ms, 0.5).toFixed(0)} ms per photo`);
   return {
+    kind,
     modelId: analyzer.modelId,
     backend: analyzer.backend,
+    genuineScores: genuine,
+    impostorScores: impostor,
     photos: files.length,
     noFace,
     genuine: genuine.length,
@@ -201,6 +278,7 @@ async function evalRecall(modes: Array<[string, FaceAnalyzer]>): Promise<unknown
   const result: Record<string, unknown> = {};
   for (const [name, a] of modes) {
     const found = new Map<number, [number, number]>(sizes.map((s) => [s, [0, 0]]));
+    const usable = new Map<number, number>(sizes.map((s) => [s, 0]));
     let falsePos = 0;
     let ms = 0;
     for (const { frame, truth } of composed) {
@@ -209,23 +287,32 @@ async function evalRecall(modes: Array<[string, FaceAnalyzer]>): Promise<unknown
       ms += performance.now() - t0;
       for (const t of truth) {
         const n = found.get(t.size)!;
-        n[0] += faces.some((f) => iou(f.box, t.box) >= 0.3) ? 1 : 0;
+        const hit = faces.find((f) => iou(f.box, t.box) >= 0.3);
+        n[0] += hit ? 1 : 0;
         n[1]++;
+        if (hit && hit.usable !== false) usable.set(t.size, usable.get(t.size)! + 1);
       }
       falsePos += faces.filter((f) => !truth.some((t) => iou(f.box, t.box) >= 0.3)).length;
     }
     const bySize: Record<number, number> = {};
-    for (const s of sizes) bySize[s] = found.get(s)![0] / found.get(s)![1];
+    const usableBySize: Record<number, number> = {};
+    for (const s of sizes) {
+      bySize[s] = found.get(s)![0] / found.get(s)![1];
+      usableBySize[s] = usable.get(s)! / found.get(s)![1];
+    }
     rows.push({
       mode: name,
-      ...Object.fromEntries(sizes.map((s) => [`${s}px`, bySize[s]!.toFixed(2)])),
+      // found / of them usable for matching
+      ...Object.fromEntries(
+        sizes.map((s) => [`${s}px`, `${bySize[s]!.toFixed(2)}/${usableBySize[s]!.toFixed(2)}`]),
+      ),
       falsePos,
       'ms/frame': Math.round(ms / frames),
     });
-    result[name] = { bySize, falsePositives: falsePos, msPerFrame: ms / frames, frames, perSize };
+    result[name] = { bySize, usableBySize, falsePositives: falsePos, msPerFrame: ms / frames, frames, perSize };
   }
   console.log(
-    `\nDetection recall by face height: ${frames} composed 1920x1080 frames, ${perSize * frames} faces per size`,
+    `\nDetection recall by face height (found / usable for matching): ${frames} composed 1920x1080 frames, ${perSize * frames} faces per size`,
   );
   console.table(rows);
   return result;
@@ -233,15 +320,26 @@ async function evalRecall(modes: Array<[string, FaceAnalyzer]>): Promise<unknown
 
 async function main(): Promise<void> {
   const analyzer = await createFaceAnalyzer();
-  const out: Record<string, unknown> = { date: new Date().toISOString(), threshold: DEFAULT_FACE_THRESHOLD };
-  if (!args.has('--skip-pairs')) out.verification = await evalPairs(analyzer);
+  const out: Record<string, unknown> = { date: new Date().toISOString() };
+  if (!args.has('--skip-pairs')) {
+    const faceApi = await createFaceAnalyzer({ recognizerId: 'face-api' });
+    out.verification = [];
+    const files = [...new Set(readPairs().flatMap((p) => [p.a, p.b]))];
+    for (const a of [analyzer, faceApi]) {
+      const portrait = await portraitDescriptors(a, files);
+      const degraded = await degradedDescriptors(a, files, analyzer);
+      for (const kind of ['portrait', 'photo-cctv', 'cctv'] as const)
+        (out.verification as unknown[]).push(evalPairs(a, kind, portrait, degraded));
+    }
+    faceApi.dispose();
+  }
   if (!args.has('--skip-recall')) {
     const modes: Array<[string, FaceAnalyzer]> = [
-      ['one pass at 0.8x + one at 512 px, int8 (default)', analyzer],
-      ['same, float', await createFaceAnalyzer({ int8: false })],
-      ['same, 1.0x (tileSize 512)', await createFaceAnalyzer({ tiling: { tileSize: 512, overlap: 128 } })],
-      ['tiles 640/160 + 512 px (before)', await createFaceAnalyzer({ scaledAreas: false })],
-      ['whole frame at 512 px only', await createFaceAnalyzer({ tiling: { mode: 'off' } })],
+      ['default: SSD >= 0.5, verified, MobileFaceNet', analyzer],
+      ['no verification (0.2.0)', await createFaceAnalyzer({ verifier: null, minNoseDrop: 0, minEyeSpan: 0 })],
+      ['SSD >= 0.4, verified', await createFaceAnalyzer({ minScore: 0.4 })],
+      ['SSD >= 0.3, verified', await createFaceAnalyzer({ minScore: 0.3 })],
+      ['SSD >= 0.3, verified, 1.0x (tileSize 512)', await createFaceAnalyzer({ minScore: 0.3, tiling: { tileSize: 512, overlap: 128 } })],
     ];
     out.recall = await evalRecall(modes);
     for (const [, a] of modes.slice(1)) a.dispose();

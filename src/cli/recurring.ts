@@ -5,7 +5,7 @@ import type { SearchDocument } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { sha256Buffer } from '../infra/hash.js';
-import { DEFAULT_FACE_THRESHOLD } from '../ml/face/index.js';
+import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../ml/face/calibration.js';
 import { findRecurring, type RecurringOutcome } from '../search/recurring.js';
 import { Store } from '../store/store.js';
 import { storeOption, storePath } from './common.js';
@@ -15,7 +15,7 @@ interface RecurringCliOpts {
   store: string;
   minTracks: string;
   minCameras: string;
-  threshold: string;
+  threshold?: string;
   limit: string;
   thumbs?: string;
   json?: boolean;
@@ -36,8 +36,9 @@ export function registerRecurring(search: Command): void {
     .addOption(new Option('--min-tracks <n>', 'sightings a person needs to be listed').default('2'))
     .addOption(new Option('--min-cameras <n>', 'distinct cameras a person needs to be listed').default('1'))
     .addOption(
-      new Option('--threshold <x>', 'mean cosine similarity for sightings to be one person').default(
-        String(DEFAULT_FACE_THRESHOLD),
+      new Option(
+        '--threshold <x>',
+        "track-vs-track similarity for sightings to be one person (default: the store's recogniser's calibrated one)",
       ),
     )
     .addOption(new Option('--limit <n>', 'most persons listed').default('50'))
@@ -60,10 +61,10 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
   const minTracks = positiveInt('--min-tracks', opts.minTracks);
   const minCameras = positiveInt('--min-cameras', opts.minCameras);
   const limit = positiveInt('--limit', opts.limit);
-  const threshold = Number(opts.threshold);
-  if (!Number.isFinite(threshold) || threshold < -1 || threshold > 1) {
+  const given = opts.threshold === undefined ? undefined : Number(opts.threshold);
+  if (given !== undefined && (!Number.isFinite(given) || given < -1 || given > 1)) {
     throw new UsageError(
-      `--threshold ${opts.threshold} is not a similarity between -1 and 1: e.g. --threshold 0.92`,
+      `--threshold ${opts.threshold} is not a similarity between -1 and 1: e.g. --threshold 0.7`,
     );
   }
   let thumbsDir: string | undefined;
@@ -74,6 +75,8 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
       throw new InputError(`--thumbs ${opts.thumbs} is not empty: give a new or empty folder`);
   }
   const store = await Store.open(storePath(opts.store), { create: false });
+  // each recogniser's scores have their own scale: the default is the store's recogniser's
+  const threshold = given ?? faceCalibration((await store.faceModelId()) ?? DEFAULT_RECOGNIZER_ID).cluster;
   let outcome: RecurringOutcome;
   let doc: SearchDocument;
   try {
@@ -86,6 +89,7 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
         minCameras,
         limit,
         linkage: 'average',
+        similarity: 'track vs track: mean of the 3 best cross-pairs of their 5 best faces',
         tracksConsidered: outcome.tracksConsidered,
         persons: outcome.persons.map((p) => ({
           label: p.label,

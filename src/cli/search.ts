@@ -7,7 +7,14 @@ import type { SearchDocument, SearchResult } from '../core/types.js';
 import { errorMessage, InputError, PartialFailure, UsageError } from '../errors.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { sha256Buffer } from '../infra/hash.js';
-import { createFaceAnalyzer, DEFAULT_FACE_THRESHOLD, type FaceAnalyzer } from '../ml/face/index.js';
+import { createFaceAnalyzer, type FaceAnalyzer } from '../ml/face/index.js';
+import {
+  DEFAULT_RECOGNIZER_ID,
+  faceCalibration,
+  queryCondition,
+  recognizerOf,
+  type QueryCondition,
+} from '../ml/face/calibration.js';
 import { fuseQuery, pickFace, searchFaces } from '../search/faces.js';
 import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plates.js';
 import { Store } from '../store/store.js';
@@ -46,8 +53,9 @@ export function registerSearch(program: Command): void {
     .addOption(storeOption())
     .addOption(new Option('--limit <n>', 'most sightings (per person with --watchlist)').default('50'))
     .addOption(
-      new Option('--threshold <x>', 'cosine similarity a sighting must reach').default(
-        String(DEFAULT_FACE_THRESHOLD),
+      new Option(
+        '--threshold <x>',
+        `similarity a sighting must reach (default: calibrated per recogniser and query; MobileFaceNet: ${faceCalibration(DEFAULT_RECOGNIZER_ID).photo.search} for a photo, ${faceCalibration(DEFAULT_RECOGNIZER_ID).cctv.search} for a CCTV-like crop)`,
       ),
     )
     .addOption(new Option('--face <n>', 'use the n-th largest face of each photo').default('1'))
@@ -57,12 +65,15 @@ export function registerSearch(program: Command): void {
       `
 Examples:
   sightline search face suspect.jpg suspect2.jpg --json > results.json
-  sightline search face --watchlist offenders/ --threshold 0.6`,
+  sightline search face --watchlist offenders/ --threshold 0.6
+
+Each sighting's score is the mean similarity of its three best faces to the query; its strength
+says how often different people scored as high on CCTV-like faces (docs/accuracy-faces.md).`,
     )
     .action(
       async (
         photos: string[],
-        opts: CommonOpts & { watchlist?: string; threshold: string; face: string },
+        opts: CommonOpts & { watchlist?: string; threshold?: string; face: string },
       ) => {
         await faceAction(photos, opts);
       },
@@ -126,6 +137,9 @@ interface PhotoFace {
   sha256: string;
   descriptor: Float32Array;
   faces: number;
+  /** The face's box height in the photo and its recogniser vector length: its condition. */
+  height: number;
+  norm: number | undefined;
 }
 
 async function facesOfPhoto(analyzer: FaceAnalyzer, path: string, n: number): Promise<PhotoFace> {
@@ -144,16 +158,23 @@ async function facesOfPhoto(analyzer: FaceAnalyzer, path: string, n: number): Pr
         : `${path} has ${faces.length} face(s), --face ${n} asks for more`,
     );
   }
-  return { path, sha256: sha256Buffer(buf), descriptor: face.descriptor, faces: faces.length };
+  return {
+    path,
+    sha256: sha256Buffer(buf),
+    descriptor: face.descriptor,
+    faces: faces.length,
+    height: face.box[3],
+    norm: face.embeddingNorm,
+  };
 }
 
 async function faceAction(
   photos: string[],
-  opts: CommonOpts & { watchlist?: string; threshold: string; face: string },
+  opts: CommonOpts & { watchlist?: string; threshold?: string; face: string },
 ): Promise<void> {
   const limit = parseLimit(opts.limit);
-  const threshold = Number(opts.threshold);
-  if (!Number.isFinite(threshold) || threshold < -1 || threshold > 1) {
+  const given = opts.threshold === undefined ? undefined : Number(opts.threshold);
+  if (given !== undefined && (!Number.isFinite(given) || given < -1 || given > 1)) {
     throw new UsageError(
       `--threshold ${opts.threshold} is not a similarity between -1 and 1: e.g. --threshold 0.55`,
     );
@@ -191,7 +212,12 @@ async function faceAction(
   // Photos given directly are checked before the store and the models are opened: a bad one fails fast.
   if (!opts.watchlist) for (const p of photos) await readPhoto(p);
   const store = await Store.open(storePath(opts.store), { create: false });
-  const analyzer = await createFaceAnalyzer();
+  // the query is described by the recogniser that described the store's faces
+  const storeModel = await store.faceModelId();
+  const analyzer = await createFaceAnalyzer({ recognizerId: recognizerOf(storeModel) });
+  const calibration = faceCalibration(analyzer.modelId);
+  const conditions = new Set<QueryCondition>();
+  const thresholds = new Set<number>();
   const problems: string[] = [];
   const results: SearchResult[] = [];
   const queryPhotos: Array<{ path: string; sha256: string; person?: string }> = [];
@@ -218,11 +244,16 @@ async function faceAction(
           ...(person.label ? { person: person.label } : {}),
         });
       const vector = fuseQuery(used.map((u) => u.descriptor));
+      // one CCTV-like photo makes the whole query CCTV-like: the stricter calibration applies
+      const condition = used.some((u) => queryCondition(calibration, u) === 'cctv') ? 'cctv' : 'photo';
+      const threshold = given ?? calibration[condition].search;
+      conditions.add(condition);
+      thresholds.add(threshold);
       results.push(
         ...(await searchFaces(
           store,
           { vector, ...(person.label ? { label: person.label } : {}) },
-          { threshold, limit },
+          { threshold, limit, calibration: calibration[condition] },
         )),
       );
     }
@@ -234,7 +265,8 @@ async function faceAction(
       kind: 'face',
       photos: queryPhotos,
       ...(opts.watchlist ? { watchlist: resolve(opts.watchlist) } : {}),
-      threshold,
+      threshold: thresholds.size === 1 ? [...thresholds][0] : [...thresholds],
+      condition: conditions.size === 1 ? [...conditions][0] : [...conditions],
       limit,
       model: analyzer.modelId,
       store: store.dir,

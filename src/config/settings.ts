@@ -14,7 +14,15 @@ export const IndexSettingsSchema = z
       .strict()
       .prefault({}),
     faces: z
-      .object({ enabled: z.boolean().default(true) })
+      .object({
+        enabled: z.boolean().default(true),
+        /**
+         * Which recogniser describes faces: 'mobilefacenet' (512-d, the default: measured best on
+         * real CCTV) or 'face-api' (128-d, the 0.2 recogniser, kept as a reference). One store
+         * holds one recogniser's vectors.
+         */
+        recognizer: z.enum(['mobilefacenet', 'face-api']).default('mobilefacenet'),
+      })
       .strict()
       .prefault({}),
     plates: z

@@ -30,7 +30,22 @@ export interface ClusterOptions {
  * largest first, ties by smallest index. O(n^2) memory; each merge updates the row maxima.
  */
 export function clusterAverageLinkage(vectors: readonly Vector[], opts: ClusterOptions): number[][] {
-  const n = vectors.length;
+  return clusterBySimilarity(
+    vectors.length,
+    (i, j) => cosine(vectors[i] as Vector, vectors[j] as Vector),
+    opts,
+  );
+}
+
+/**
+ * The same average linkage over `n` items whose pairwise similarity `similarity(i, j)` (i < j)
+ * gives, e.g. the track-vs-track similarity of core/identity.ts.
+ */
+export function clusterBySimilarity(
+  n: number,
+  similarity: (i: number, j: number) => number,
+  opts: ClusterOptions,
+): number[][] {
   if (n === 0) return [];
   const sim: Float64Array[] = [];
   for (let i = 0; i < n; i++) sim.push(new Float64Array(n));
@@ -38,7 +53,7 @@ export function clusterAverageLinkage(vectors: readonly Vector[], opts: ClusterO
     const row = sim[i] as Float64Array;
     row[i] = -Infinity;
     for (let j = i + 1; j < n; j++) {
-      let s = cosine(vectors[i] as Vector, vectors[j] as Vector);
+      let s = similarity(i, j);
       if (opts.cannotLink?.(i, j)) s = -Infinity;
       row[j] = s;
       (sim[j] as Float64Array)[i] = s;

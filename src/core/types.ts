@@ -43,6 +43,21 @@ export interface FaceDetection {
    * `landmarks` is then empty and yaw/pitch are the earlier face's. Search never scores such rows.
    */
   descriptorReused?: boolean;
+  /**
+   * The face verifier's score 0..1 (a second detector re-scoring the box with its surroundings);
+   * undefined when no verifier ran. Boxes it rejects are not faces and are never returned.
+   */
+  verify?: number;
+  /**
+   * False for a verified head too turned (or too small) to identify: kept as a sighting of a head,
+   * never scored in search nor clustered. Undefined counts as usable (older callers).
+   */
+  usable?: boolean;
+  /**
+   * Length of the recogniser's raw vector before normalising: recognisers trained with a margin
+   * loss give identifiable faces long vectors and non-faces, blur and turned heads short ones.
+   */
+  embeddingNorm?: number;
 }
 
 export interface FaceQuality {
@@ -111,6 +126,8 @@ export interface SearchResult {
   text?: string;
   trackId?: string;
   evidence: { offset: number; box: Box; frame?: number; pts?: number };
+  /** Faces: how strong the match is, with the false-match rate measured at its score. */
+  strength?: { band: string; falseMatchRate: number; statement: string };
 }
 
 export interface SearchDocument {

@@ -1,4 +1,5 @@
 import { linkFaceTracks, type FaceFrame } from '../core/face-track.js';
+import { faceCalibration } from '../ml/face/calibration.js';
 import { coverage, growBox, mergeBoxes } from '../core/motion.js';
 import { DEFAULT_SCAN, newScanState, noteFound, planScan } from '../core/scan-plan.js';
 import type { Box, FaceDetection, Frame, PlateReading } from '../core/types.js';
@@ -23,7 +24,8 @@ export function pipelineVersion(settings: IndexSettings): string {
   const plates = settings.plates.enabled
     ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}`
     : '';
-  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}`;
+  const faces = settings.faces.enabled ? `|face-rec=${settings.faces.recognizer}` : '';
+  return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}${faces}`;
 }
 
 /** Groups observations by sampled frame, remembering each detection's index in the list. */
@@ -43,7 +45,15 @@ function indexOf<T extends object>(obs: Array<Observed<T>>): Map<T, number> {
   return new Map(obs.map((o, i) => [o.det, i]));
 }
 
-export function linkFaces(obs: Array<Observed<FaceDetection>>): LinkedTrack[] {
+/**
+ * Links a source's faces into tracks with the similarity thresholds of the recogniser that made
+ * the vectors (models/face-calibration.json): each recogniser's scores have their own scale.
+ */
+export function linkFaces(
+  obs: Array<Observed<FaceDetection>>,
+  recognizer = 'faceplugin/mobilefacenet-512',
+): LinkedTrack[] {
+  const cal = faceCalibration(recognizer);
   const frames: FaceFrame[] = byFrame(obs).map((f) => ({
     seq: f.sample,
     frame: f.sample,
@@ -52,7 +62,12 @@ export function linkFaces(obs: Array<Observed<FaceDetection>>): LinkedTrack[] {
     faces: f.items,
   }));
   const at = indexOf(obs);
-  return linkFaceTracks(frames).map((t) => ({
+  const options = {
+    minCosineNear: cal.trackNear,
+    minCosineAlone: cal.trackAlone,
+    maxMoveWidths: cal.trackMoveWidths,
+  };
+  return linkFaceTracks(frames, options).map((t) => ({
     members: t.detections.map((d) => at.get(d.face)!),
     best: at.get(t.best.face)!,
     score: t.best.face.quality.overall,
@@ -80,14 +95,17 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   const stages: Stages = {};
   if (settings.faces.enabled) {
     // 'cpu' is the tested default; onnxruntime (plates) stays on its CPU provider for now
-    const analyzer = await createFaceAnalyzer({ device: settings.runtime.device });
+    const analyzer = await createFaceAnalyzer({
+      device: settings.runtime.device,
+      recognizerId: settings.faces.recognizer,
+    });
     const faces: FaceStage = {
       kind: 'face',
       modelId: analyzer.modelId,
       // descriptor reuse inside a track: state per source, started by processSource
       beginSource: (id) => analyzer.resetTrackingState(id),
       process: (frame) => analyzer.analyzeFrame(frame),
-      link: linkFaces,
+      link: (obs) => linkFaces(obs, analyzer.modelId),
       dispose: () => analyzer.dispose(),
     };
     stages.faces = faces;

@@ -219,6 +219,9 @@ export async function processSource(
     yaw: o.det.quality.yaw,
     pitch: o.det.quality.pitch,
     quality: o.det.quality.overall,
+    verify: o.det.verify ?? -1,
+    usable: o.det.usable === false ? 0 : 1,
+    norm: o.det.embeddingNorm ?? -1,
     vector: Array.from(o.det.descriptor),
     thumb: o.det.thumbnail ?? null,
   }));
@@ -369,6 +372,11 @@ export function coverAll<T>(
   return out;
 }
 
+/** A detection that search and clustering may score: a face not marked unusable (plates: none). */
+function usableOf(d: { box: Box }): boolean {
+  return 'descriptor' in d && (d as FaceDetection).usable !== false;
+}
+
 export function toTrackRows<T extends { box: Box }>(
   kind: 'face' | 'plate',
   tracks: LinkedTrack[],
@@ -402,6 +410,7 @@ export function toTrackRows<T extends { box: Box }>(
       score: tr.score,
       model_id: modelId,
       thumb: thumbOf(best.det) ?? null,
+      usable: kind === 'face' ? members.filter((m) => usableOf(m.det)).length : 0,
     };
   });
 }

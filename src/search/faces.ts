@@ -3,6 +3,7 @@ import type { Box, FaceDetection, SearchResult } from '../core/types.js';
 import type { Store } from '../store/store.js';
 import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 import { SourceCache, sightingResult } from './results.js';
+import { matchStrength, type ConditionCalibration } from '../ml/face/calibration.js';
 
 export interface FaceQuery {
   /** Fused, L2-normalised query descriptor. */
@@ -25,6 +26,8 @@ export interface FaceSearchOptions {
   threshold: number;
   limit: number;
   scoring?: TrackScoring;
+  /** When given, each result states its strength (measured false-match rate) in words. */
+  calibration?: ConditionCalibration;
 }
 
 /** The face a photo is taken to show: the n-th largest (1 = largest). */
@@ -93,9 +96,15 @@ export async function searchFaces(
     const track = tracks.get(trackId);
     const source = await sources.get(hit.source);
     if (!track || !source) continue;
-    out.push(
-      sightingResult('face', track, source, hit.sim, hit, q.label !== undefined ? { pattern: q.label } : {}),
+    const result = sightingResult(
+      'face',
+      track,
+      source,
+      hit.sim,
+      hit,
+      q.label !== undefined ? { pattern: q.label } : {},
     );
+    out.push(opts.calibration ? { ...result, strength: matchStrength(opts.calibration, hit.sim) } : result);
     if (out.length >= opts.limit) break;
   }
   return out;

@@ -2,14 +2,17 @@
  * Unknown recurring faces: clusters every face track of the store across sources and cameras and
  * lists the persons seen in several tracks (or cameras), as search-style results.
  */
-import { clusterAverageLinkage, clusterCentroid, trackDescriptor } from '../core/cluster.js';
+import { clusterBySimilarity } from '../core/cluster.js';
+import { bestFaces, trackSimilarity } from '../core/identity.js';
 import type { SearchResult } from '../core/types.js';
-import { cosine } from '../core/vector.js';
 import type { Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
 
 export interface RecurringOptions {
-  /** Mean cosine similarity (average linkage) for two groups of tracks to be one person. */
+  /**
+   * Track-vs-track similarity (mean of the 3 best cross-pairs of their best faces), averaged over
+   * the members of two groups (average linkage), for the groups to be one person.
+   */
   threshold: number;
   /** A person must be seen in at least this many tracks (sightings). */
   minTracks: number;
@@ -24,7 +27,7 @@ export interface RecurringPerson {
   label: string;
   tracks: number;
   cameras: string[];
-  /** Mean similarity of the person's tracks to their centre: how tight the group is. */
+  /** Lowest track-vs-track similarity inside the person: how tight the group is at its weakest. */
   cohesion: number;
   /** The person's sightings, by time. */
   results: SearchResult[];
@@ -61,6 +64,10 @@ export function compareByTime(a: SearchResult, b: SearchResult): number {
   return oa - ob;
 }
 
+/** Faces a track is judged by (its best by quality), and cross-pairs averaged between two tracks. */
+const BEST_FACES = 5;
+const PAIRS = 3;
+
 export async function findRecurring(store: Store, opts: RecurringOptions): Promise<RecurringOutcome> {
   const allTracks = await store.tracks('face');
   const sources = new SourceCache(store);
@@ -77,12 +84,19 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   }
   const ids = [...faces.keys()].sort();
   const tracks = ids.map((id) => byId.get(id) as TrackRow);
-  const descriptors = ids.map((id) => {
+  // identity is decided on each track's best faces (quality: size, sharpness, pose, score)
+  const best = ids.map((id) => {
     const e = faces.get(id) as { vectors: number[][]; qualities: number[] };
-    return trackDescriptor(e.vectors, e.qualities);
+    return bestFaces(
+      e.vectors.map((vector, k) => ({ vector, quality: e.qualities[k] as number })),
+      BEST_FACES,
+    ).map((f) => f.vector);
   });
-  const clusters = clusterAverageLinkage(descriptors, {
+  const sim = (i: number, j: number): number =>
+    trackSimilarity(best[i] as number[][], best[j] as number[][], PAIRS);
+  const clusters = clusterBySimilarity(ids.length, sim, {
     threshold: opts.threshold,
+    // two tracks in the same frames of one source are two people
     cannotLink: (i, j) => overlapsInSource(tracks[i] as TrackRow, tracks[j] as TrackRow),
   });
 
@@ -91,13 +105,13 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   for (const members of clusters) {
     const cams = [...new Set(members.map((i) => (tracks[i] as TrackRow).camera))].sort();
     if (members.length < opts.minTracks || cams.length < opts.minCameras) continue;
-    const centre = clusterCentroid(descriptors, members);
-    const sims = members.map((i) => cosine(descriptors[i] as Float32Array, centre));
+    let weakest = 1;
+    for (const i of members) for (const j of members) if (i < j) weakest = Math.min(weakest, sim(i, j));
     candidates.push({
       members,
       tracks: members.length,
       cameras: cams,
-      cohesion: sims.reduce((a, b) => a + b, 0) / sims.length,
+      cohesion: weakest,
       first: members.map((i) => (tracks[i] as TrackRow).id).sort()[0] as string,
     });
   }
@@ -109,18 +123,20 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   const persons: RecurringPerson[] = [];
   for (const c of candidates.slice(0, opts.limit)) {
     const label = `person-${String(persons.length + 1).padStart(3, '0')}`;
-    const centre = clusterCentroid(descriptors, c.members);
     const results: SearchResult[] = [];
     for (const i of c.members) {
       const t = tracks[i] as TrackRow;
       const source = await sources.get(t.source_sha256);
       if (!source) continue;
+      // a sighting's score: its mean similarity to the person's other sightings
+      const others = c.members.filter((j) => j !== i);
+      const score = others.reduce((a, j) => a + sim(i, j), 0) / Math.max(1, others.length);
       results.push(
         sightingResult(
           'face',
           t,
           source,
-          cosine(descriptors[i] as Float32Array, centre),
+          score,
           { offset: t.best_offset, pts: t.best_pts, box: [t.best_x, t.best_y, t.best_w, t.best_h] },
           { pattern: label },
         ),

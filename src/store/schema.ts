@@ -1,7 +1,7 @@
 import { Binary, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 
 /** Bumped when a table's columns change; a store of another version is refused with a clear message. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Columns every detection row shares, so search and export treat faces and plates alike. */
 export interface DetectionRowBase {
@@ -58,6 +58,12 @@ export interface FaceRow extends DetectionRowBase {
   yaw: number;
   pitch: number;
   quality: number;
+  /** The face verifier's score (-1: no verifier ran). */
+  verify: number;
+  /** 1: identifiable, searched and clustered; 0: a head seen (turned, or too poor to match). */
+  usable: number;
+  /** Length of the recogniser's raw vector (its own measure of how identifiable the face is). */
+  norm: number;
   vector: number[];
   thumb: Buffer | null;
 }
@@ -93,6 +99,8 @@ export interface TrackRow {
   score: number;
   model_id: string;
   thumb: Buffer | null;
+  /** Face tracks: how many of its faces are usable for matching (0: a head seen, never matched). */
+  usable: number;
 }
 
 const f64 = (name: string, nullable = false): Field => new Field(name, new Float64(), nullable);
@@ -149,6 +157,9 @@ export function facesSchema(dims: number): Schema {
     f64('yaw'),
     f64('pitch'),
     f64('quality'),
+    f64('verify'),
+    i32('usable'),
+    f64('norm'),
     new Field('vector', new FixedSizeList(dims, new Field('item', new Float32(), true)), false),
     bin('thumb'),
   ]);
@@ -184,6 +195,7 @@ export const tracksSchema = new Schema([
   f64('score'),
   str('model_id'),
   bin('thumb'),
+  i32('usable'),
 ]);
 
 export const metaSchema = new Schema([str('key'), str('value')]);

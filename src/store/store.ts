@@ -328,14 +328,32 @@ export class Store {
       .distanceType('cosine')
       .limit(limit)
       .refineFactor(10)
+      // only identifiable faces are ever scored: heads seen and turned faces are not
+      .where('usable = 1')
       .select([...DETECTION_COLUMNS, 'score', 'quality', 'size']);
     return (await q.toArray()) as Array<FaceRow & { _distance: number }>;
   }
 
+  /**
+   * The face model id of the store's face rows (detector + verifier + recogniser), or undefined
+   * when it holds no face: a query must be described by the same recogniser.
+   */
+  async faceModelId(): Promise<string | undefined> {
+    const t = await this.table('faces');
+    if (!t) return undefined;
+    const rows = (await t.query().select(['model_id']).limit(1).toArray()) as Array<{ model_id: string }>;
+    return rows[0]?.model_id;
+  }
+
+  /** The vectors of identifiable faces (usable = 1), with their track and quality. */
   async faceVectorsOfTracks(): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
     const t = await this.table('faces');
     if (!t) return [];
-    const rows = (await t.query().select(['track_id', 'vector', 'quality']).toArray()) as Array<{
+    const rows = (await t
+      .query()
+      .where('usable = 1')
+      .select(['track_id', 'vector', 'quality'])
+      .toArray()) as Array<{
       track_id: string;
       vector: ArrayLike<number>;
       quality: number;

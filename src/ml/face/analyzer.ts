@@ -22,9 +22,9 @@ import {
   translateBox,
 } from '../../core/geometry.js';
 import { growBox, mergeBoxes } from '../../core/motion.js';
-import { l2normalize } from '../../core/vector.js';
+import { l2normalize, norm } from '../../core/vector.js';
 import { InputError } from '../../errors.js';
-import { greyPatch, laplacianVariance, overallQuality, poseFromLandmarks } from './quality.js';
+import { faceLayout, greyPatch, laplacianVariance, overallQuality, poseFromLandmarks } from './quality.js';
 import { createFaceApiRecognizer, type FaceRecognizer } from './recognizer.js';
 import { matchReuse, newReuseState, type ReuseEntry, type ReuseState } from './reuse.js';
 import {
@@ -38,6 +38,11 @@ import type { FaceDetectorNet, LandmarkNet, RgbPixels } from './nets.js';
 import { createOnnxLandmarks } from './onnx/landmarks.js';
 import { createOnnxRecognizer } from './onnx/recognition.js';
 import { createOnnxSsd, scaledInput } from './onnx/ssd.js';
+import { createMobileFaceNet } from './onnx/mobilefacenet.js';
+import { createUltraFaceVerifier, type FaceVerifier } from './onnx/ultraface.js';
+
+/** The recognisers Sightline ships: MobileFaceNet 512-d (default) and face-api's 128-d (reference). */
+export type FaceRecognizerId = 'mobilefacenet' | 'face-api';
 import { int8Exact } from '../onnx/cpu.js';
 
 export interface FaceTilingOptions {
@@ -79,10 +84,28 @@ export interface FaceAnalyzerOptions {
   regionPadding: number;
   /** Motion regions: smallest side searched, image pixels (SSD needs context around a face). */
   regionMinSide: number;
+  /**
+   * The verifier's score a box needs to be a face (0: keep every box). Below it the box is not
+   * stored at all: backs of heads, logos, shoes (docs/accuracy-faces.md has the measurement).
+   */
+  minVerify: number;
+  /**
+   * Landmark layout a face must have (`faceLayout`, share of the box): the nose tip at least this
+   * far down the box. In every face box the nose tip sits below the middle (0.55-0.75 measured);
+   * on logos, hair and backs of heads the landmark net finds no face and puts it higher.
+   */
+  minNoseDrop: number;
+  /** Eye centres at least this far apart (share of the box width): less is the side or back of a head. */
+  minEyeSpan: number;
+  /**
+   * Eye span below which a face is too turned to identify (~55 degrees of yaw): kept as a head
+   * seen, never matched. Frontal faces measure 0.4-0.5.
+   */
+  minMatchEyeSpan: number;
 }
 
 export const DEFAULT_FACE_ANALYZER_OPTIONS: FaceAnalyzerOptions = {
-  minScore: 0.5,
+  minScore: 0.3,
   minFaceSize: 24,
   minSharpness: 15,
   minAspect: 0.4,
@@ -95,12 +118,20 @@ export const DEFAULT_FACE_ANALYZER_OPTIONS: FaceAnalyzerOptions = {
   maxFacesPerFrame: 32,
   regionPadding: 32,
   regionMinSide: 256,
+  minVerify: 0.9,
+  minNoseDrop: 0.5,
+  minEyeSpan: 0.15,
+  minMatchEyeSpan: 0.25,
 };
 
 export interface FaceAnalyzerInit extends Partial<Omit<FaceAnalyzerOptions, 'tiling'>> {
   tiling?: Partial<FaceTilingOptions>;
-  /** Embedding model (default: face-api's 128-d net). */
+  /** Embedding model (default: `recognizerId`'s). */
   recognizer?: FaceRecognizer;
+  /** Which recogniser to load when none is given (default 'mobilefacenet'). */
+  recognizerId?: FaceRecognizerId;
+  /** Second opinion on every box (default: UltraFace RFB-320); null: none, every box is a face. */
+  verifier?: FaceVerifier | null;
   /** Where the nets run (default 'auto'; the index command passes its --device). */
   device?: FaceDevice;
   /**
@@ -183,7 +214,15 @@ type FaceLandmarks = InstanceType<FaceApiModule['FaceLandmarks']>;
 const EDGE = 2;
 
 export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<FaceAnalyzer> {
-  const { recognizer: givenRecognizer, tiling, device, scaledAreas = true, ...rest } = init;
+  const {
+    recognizer: givenRecognizer,
+    recognizerId = 'mobilefacenet',
+    verifier: givenVerifier,
+    tiling,
+    device,
+    scaledAreas = true,
+    ...rest
+  } = init;
   const int8 = scaledAreas && (init.int8 ?? int8Exact());
   const options: FaceAnalyzerOptions = {
     ...DEFAULT_FACE_ANALYZER_OPTIONS,
@@ -198,9 +237,14 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
   const onnx = (init.runtime ?? (device === 'gpu' ? 'tfjs' : 'onnx')) === 'onnx';
   const detector = onnx ? await createOnnxSsd({ threads: 2, int8 }) : tfjsSsd(rt);
   const landmarkNet = onnx ? await createOnnxLandmarks({ threads: 1 }) : tfjsLandmarks(rt);
-  const recognizer =
+  const recognizer: FaceRecognizer =
     givenRecognizer ??
-    (onnx ? await createOnnxRecognizer({ threads: 1 }) : await createFaceApiRecognizer(rt));
+    (recognizerId === 'mobilefacenet'
+      ? await createMobileFaceNet({ threads: 1 })
+      : onnx
+        ? await createOnnxRecognizer({ threads: 1 })
+        : await createFaceApiRecognizer(rt));
+  const verifier = givenVerifier === undefined ? await createUltraFaceVerifier({ threads: 1 }) : givenVerifier;
   // the detector's own floor is lower than ours: tiles re-score, NMS keeps the best
   const ssdOptions = { minConfidence: Math.min(options.minScore, 0.3), maxResults: 100 };
   const timings: FaceTimings = {
@@ -488,16 +532,42 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         lms[i] = new faceapi.FaceLandmarks68(rel, { width: c.width, height: c.height }).shiftBy(b[0], b[1]);
       });
     }
+    // a second detector's opinion of each new box: boxes it does not see as faces are dropped
+    const verified: Array<number | undefined> = kept.map((_, i) => match[i]?.prev.verify);
+    if (verifier && todo.length > 0) {
+      const scores = await verifier.verify(
+        img,
+        todo.map((i) => (kept[i] as (typeof kept)[number]).imgBox),
+      );
+      todo.forEach((i, j) => (verified[i] = scores[j]));
+    }
+    // landmark layout of each new face, in the box it was found in
+    const layouts = kept.map((c, i) => {
+      const lm = lms[i];
+      return lm ? faceLayout(lm.positions.map((p): [number, number] => [p.x, p.y]), c.imgBox) : undefined;
+    });
+    const isFace = (i: number): boolean => {
+      if (match[i]?.reuse) return true; // the face it continues passed
+      const l = layouts[i];
+      if (!l || l.noseDrop < options.minNoseDrop || l.eyeSpan < options.minEyeSpan) return false;
+      return verifier === null || (verified[i] ?? 0) >= options.minVerify;
+    };
     const t2 = performance.now();
     timings.landmarks = t2 - t1;
-    if (todo.length > 0) {
-      const aligned = todo.map((i) => {
-        const r = (lms[i] as FaceLandmarks).align(null, { useDlibAlignment: true });
+    const toEmbed = todo.filter(isFace);
+    if (toEmbed.length > 0) {
+      const aligned = toEmbed.map((i) => {
+        const lm = lms[i] as FaceLandmarks;
+        if (recognizer.aligner) {
+          const pts = lm.positions.map((p): [number, number] => [p.x, p.y]);
+          return recognizer.aligner.align(img, (kept[i] as (typeof kept)[number]).imgBox, pts);
+        }
+        const r = lm.align(null, { useDlibAlignment: true });
         const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
         return cropBox(img, [c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
       });
       const embedded = await recognizer.embed(aligned);
-      todo.forEach((i, j) => (vectors[i] = embedded[j]));
+      toEmbed.forEach((i, j) => (vectors[i] = embedded[j]));
     }
     const t3 = performance.now();
     timings.embed = t3 - t2;
@@ -509,6 +579,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
       const c = kept[i] as (typeof kept)[number];
       const m = match[i];
       const size = c.box[3];
+      if (!isFace(i)) continue;
+      const verify = verified[i];
       let det: FaceDetection;
       if (m?.reuse) {
         const { yaw, pitch } = m.prev;
@@ -518,6 +590,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
           landmarks: [],
           descriptor: Float32Array.from(m.prev.descriptor),
           descriptorReused: true,
+          verify,
+          usable: m.prev.usable !== false,
           quality: {
             size,
             sharpness: c.sharpness,
@@ -537,6 +611,11 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
           p.y * map.sy + map.dy,
         ]);
         const { yaw, pitch } = poseFromLandmarks(landmarks);
+        const embeddingNorm = norm(vec);
+        // identifiable: not turned too far, and the recogniser itself sees a clear face
+        const usable =
+          (layouts[i]?.eyeSpan ?? 0) >= options.minMatchEyeSpan &&
+          embeddingNorm >= (recognizer.minNorm ?? 0);
         const overall = overallQuality({ score: c.score, size, sharpness: c.sharpness, yaw, pitch });
         det = {
           box: c.box,
@@ -544,6 +623,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
           landmarks,
           descriptor: l2normalize(vec),
           quality: { size, sharpness: c.sharpness, yaw, pitch, overall },
+          embeddingNorm,
+          verify,
+          usable,
         };
         if (reuse) {
           carried.push({
@@ -552,6 +634,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
             yaw,
             pitch,
             bestOverall: Math.max(overall, m?.prev.bestOverall ?? 0),
+            verify,
+            usable,
             embeddedAt: reuse.offset,
             embedded: (m?.prev.embedded ?? 0) + 1,
             ...velocity(c.box, m?.prev),
@@ -571,7 +655,11 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
 
   return {
     // the detector graph that found the faces of video frames (query photos: always float)
-    modelId: `face-api/ssd_mobilenetv1${onnx && int8 ? '@int8' : ''}+${recognizer.modelId}`,
+    modelId: [
+      `face-api/ssd_mobilenetv1${onnx && int8 ? '@int8' : ''}`,
+      ...(verifier ? [verifier.id] : []),
+      recognizer.modelId,
+    ].join('+'),
     options,
     backend: onnx ? 'onnxruntime-cpu' : rt.backend,
     lastTimings: timings,
@@ -647,7 +735,8 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     dispose() {
       void detector.dispose();
       void landmarkNet.dispose();
-      if (!givenRecognizer) recognizer.dispose();
+      if (!givenRecognizer) void recognizer.dispose();
+      if (givenVerifier === undefined) void verifier?.dispose();
     },
   };
 }

@@ -117,3 +117,29 @@ export function overallQuality(q: QualityInputs, fullSize = 112, fullSharpness =
     Math.max(0, Math.cos((q.yaw * Math.PI) / 180)) * Math.max(0, Math.cos((q.pitch * Math.PI) / 180));
   return clamp(q.score, 0, 1) * (0.3 + 0.7 * size) * (0.3 + 0.7 * sharp) * (0.2 + 0.8 * pose);
 }
+
+/**
+ * Where the landmark net put the face inside its detector box, as shares of the box: how far down
+ * the nose tip (30) is, and how far apart the eye centres (36-41, 42-47) are across the box width.
+ * A face the net really sees has its nose below the middle and its eyes apart by 0.4-0.5 of the
+ * width when frontal (~cos(yaw) of that when turned).
+ */
+export function faceLayout(
+  lm: ReadonlyArray<readonly [number, number]>,
+  box: Box,
+): { noseDrop: number; eyeSpan: number } {
+  if (lm.length < 68 || box[2] <= 0 || box[3] <= 0) return { noseDrop: 0, eyeSpan: 0 };
+  const centre = (from: number): [number, number] => {
+    let x = 0;
+    let y = 0;
+    for (let i = from; i < from + 6; i++) {
+      x += (lm[i] as readonly [number, number])[0];
+      y += (lm[i] as readonly [number, number])[1];
+    }
+    return [x / 6, y / 6];
+  };
+  const [lx, ly] = centre(36);
+  const [rx, ry] = centre(42);
+  const nose = lm[30] as readonly [number, number];
+  return { noseDrop: (nose[1] - box[1]) / box[3], eyeSpan: Math.hypot(rx - lx, ry - ly) / box[2] };
+}

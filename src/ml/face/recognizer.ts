@@ -3,6 +3,7 @@
  * faces; the recogniser only embeds, so another model can be swapped in and measured
  * (scripts/eval-faces.ts --recognizer …).
  */
+import type { FaceAligner } from './aligner.js';
 import type { RgbPixels } from './nets.js';
 import { getFaceRuntime, loadWeightMap, type FaceApiModule, type FaceRuntime } from './runtime.js';
 
@@ -11,11 +12,21 @@ export interface FaceRecognizer {
   readonly modelId: string;
   readonly dimensions: number;
   /**
+   * How its crops are cut (e.g. the ArcFace five-point warp to 112 x 112); absent: face-api's
+   * dlib-style alignment from the 68 landmarks, the crops face-api's own 128-d net expects.
+   */
+  readonly aligner?: FaceAligner;
+  /**
+   * Raw vector length below which this recogniser's face is too poor to identify (absent: no
+   * such floor). Margin-loss recognisers give clear faces long vectors (docs/accuracy-faces.md).
+   */
+  readonly minNorm?: number;
+  /**
    * Embeds aligned face crops (RGB 0..255, any size: each recogniser resizes to its own input).
    * One vector per crop, in order; not necessarily normalised (the caller normalises).
    */
   embed(crops: RgbPixels[]): Promise<Float32Array[]>;
-  dispose(): void;
+  dispose(): void | Promise<void>;
 }
 
 type FaceApiNetInput = Parameters<

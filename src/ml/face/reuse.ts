@@ -51,6 +51,10 @@ export interface ReuseEntry {
   pitch: number;
   /** Best quality.overall among the embedded faces of this chain. */
   bestOverall: number;
+  /** The verifier's score of the face the descriptor was computed on. */
+  verify?: number;
+  /** Whether that face was identifiable (search scores only usable faces). */
+  usable?: boolean;
   /** Offset (seconds) of the frame the descriptor was computed on. */
   embeddedAt: number;
   /** Descriptors computed along this chain so far. */

@@ -1,0 +1,120 @@
+/**
+ * Face verifier: the UltraFace RFB-320 detector shipped by `faceplugin-face-recognition-js`
+ * (`model/fr_detect.onnx`, input 1 x 3 x 240 x 320, (x - 127) / 128 RGB; outputs per prior box a
+ * [background, face] score and a corner-form box in 0..1) re-scores each box the main detector
+ * found. It looks at the box with its surroundings (a region 2.5 times the box, grey outside the
+ * frame) and answers how strongly it sees a face where the box is: the best face score of its
+ * priors whose box overlaps the expected one. A second detector trained apart from the first
+ * rarely makes the same mistake: the backs of heads and the logos face-api's SSD scores 0.5-0.6
+ * score low here (docs/accuracy-faces.md). Provenance of the weights: models/faces.json.
+ */
+import * as ort from 'onnxruntime-node';
+import { iou } from '../../../core/geometry.js';
+import type { Box } from '../../../core/types.js';
+import { InternalError } from '../../../errors.js';
+import { loadVerified, readManifest } from '../../model-files.js';
+import { cpuSessionOptions } from '../../onnx/session.js';
+import type { RgbPixels } from '../nets.js';
+
+export const ULTRAFACE_ID = 'faceplugin/ultraface-rfb-320';
+const W = 320;
+const H = 240;
+/** Region side as a multiple of the box's larger side: enough head and shoulders for context. */
+export const VERIFY_CONTEXT = 2.5;
+/** A prior's box must overlap the expected face this much to speak for it. */
+const MIN_IOU = 0.3;
+
+export interface FaceVerifier {
+  readonly id: string;
+  /** One score 0..1 per box (image pixels): how surely a face is there. */
+  verify(img: RgbPixels, boxes: Box[]): Promise<number[]>;
+  dispose(): void | Promise<void>;
+}
+
+/** The region (image pixels, may reach outside the image) a box is verified in: 4:3, centred. */
+export function verifyRegion(b: Box): Box {
+  const h = VERIFY_CONTEXT * Math.max(b[2], b[3]);
+  const w = (h * W) / H;
+  return [b[0] + b[2] / 2 - w / 2, b[1] + b[3] / 2 - h / 2, w, h];
+}
+
+/** Writes `region` of `img`, resized bilinearly to 320 x 240, as normalised NCHW; grey outside. */
+function writeRegion(img: RgbPixels, region: Box, out: Float32Array): void {
+  const [rx, ry, rw, rh] = region;
+  const sx = rw / W;
+  const sy = rh / H;
+  const plane = W * H;
+  const px = (x: number, y: number, c: number): number =>
+    x < 0 || y < 0 || x >= img.width || y >= img.height ? 127 : (img.data[(y * img.width + x) * 3 + c] as number);
+  for (let j = 0; j < H; j++) {
+    const fyAll = ry + (j + 0.5) * sy - 0.5;
+    const y0 = Math.floor(fyAll);
+    const fy = fyAll - y0;
+    for (let i = 0; i < W; i++) {
+      const fxAll = rx + (i + 0.5) * sx - 0.5;
+      const x0 = Math.floor(fxAll);
+      const fx = fxAll - x0;
+      for (let c = 0; c < 3; c++) {
+        const top = px(x0, y0, c) * (1 - fx) + px(x0 + 1, y0, c) * fx;
+        const bottom = px(x0, y0 + 1, c) * (1 - fx) + px(x0 + 1, y0 + 1, c) * fx;
+        out[c * plane + j * W + i] = (top * (1 - fy) + bottom * fy - 127) / 128;
+      }
+    }
+  }
+}
+
+/** Best face score among priors whose box (corner form, 0..1) overlaps `expected` (0..1, x y w h). */
+export function bestOverlapScore(scores: Float32Array, boxes: Float32Array, expected: Box): number {
+  let best = 0;
+  const n = scores.length / 2;
+  for (let k = 0; k < n; k++) {
+    const s = scores[k * 2 + 1] as number;
+    if (s <= best) continue;
+    const x1 = boxes[k * 4] as number;
+    const y1 = boxes[k * 4 + 1] as number;
+    const x2 = boxes[k * 4 + 2] as number;
+    const y2 = boxes[k * 4 + 3] as number;
+    if (iou([x1, y1, x2 - x1, y2 - y1], expected) >= MIN_IOU) best = s;
+  }
+  return best;
+}
+
+export async function createUltraFaceVerifier(opts: { threads?: number } = {}): Promise<FaceVerifier> {
+  const entry = readManifest('faces').find((m) => m.id === ULTRAFACE_ID);
+  if (!entry) throw new InternalError(`models/faces.json has no entry '${ULTRAFACE_ID}'`);
+  const session = await ort.InferenceSession.create(loadVerified(entry), cpuSessionOptions(opts.threads ?? 1));
+  const input = new Float32Array(3 * W * H);
+  let queue: Promise<unknown> = Promise.resolve();
+  let released = false;
+  const verify = async (img: RgbPixels, boxes: Box[]): Promise<number[]> => {
+    if (released) throw new InternalError('face verifier used after dispose()');
+    const out: number[] = [];
+    for (const b of boxes) {
+      const region = verifyRegion(b);
+      writeRegion(img, region, input);
+      const r = await session.run({ input: new ort.Tensor('float32', input, [1, 3, H, W]) });
+      const expected: Box = [
+        (b[0] - region[0]) / region[2],
+        (b[1] - region[1]) / region[3],
+        b[2] / region[2],
+        b[3] / region[3],
+      ];
+      out.push(bestOverlapScore(r.scores!.data as Float32Array, r.boxes!.data as Float32Array, expected));
+    }
+    return out;
+  };
+  return {
+    id: ULTRAFACE_ID,
+    verify(img, boxes) {
+      const run = queue.then(() => verify(img, boxes));
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async dispose() {
+      if (released) return;
+      released = true;
+      await queue;
+      await session.release();
+    },
+  };
+}
