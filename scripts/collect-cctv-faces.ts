@@ -85,7 +85,12 @@ async function main(): Promise<void> {
     const path = join(CCTV, file);
     const info = await probe(path);
     const thumbs: Buffer[] = [];
-    for await (const f of sampleFrames(path, { fps: 4, maxWidth: 1920, width: info.width, height: info.height })) {
+    for await (const f of sampleFrames(path, {
+      fps: 4,
+      maxWidth: 1920,
+      width: info.width,
+      height: info.height,
+    })) {
       const dm = await am.analyzeFrame(f);
       const df = await af.analyzeFrame(f);
       for (const d of dm) {
@@ -97,7 +102,8 @@ async function main(): Promise<void> {
           (d.verify ?? 0) >= o.minVerify &&
           l.noseDrop >= o.minNoseDrop &&
           l.eyeSpan >= o.minEyeSpan;
-        const usable = kept && l.eyeSpan >= o.minMatchEyeSpan && (d.embeddingNorm ?? 0) >= MOBILEFACENET_MIN_NORM;
+        const usable =
+          kept && l.eyeSpan >= o.minMatchEyeSpan && (d.embeddingNorm ?? 0) >= MOBILEFACENET_MIN_NORM;
         all.push({
           clip: basename(file),
           offset: f.offset,
@@ -117,7 +123,13 @@ async function main(): Promise<void> {
           vm: Array.from(d.descriptor),
           vf: twin ? Array.from(twin.descriptor) : null,
         });
-        if (d.thumbnail) thumbs.push(await labelled(d.thumbnail, `${all.length - 1} ${d.score.toFixed(2)} v${(d.verify ?? -1).toFixed(2)}`));
+        if (d.thumbnail)
+          thumbs.push(
+            await labelled(
+              d.thumbnail,
+              `${all.length - 1} ${d.score.toFixed(2)} v${(d.verify ?? -1).toFixed(2)}`,
+            ),
+          );
       }
     }
     if (thumbs.length > 0) await sheet(thumbs, join(OUT, `cctv-${basename(file).replace(/\.\w+$/, '')}.png`));
@@ -134,7 +146,10 @@ async function labelled(jpeg: Buffer, text: string): Promise<Buffer> {
     `<svg width="96" height="112"><rect y="96" width="96" height="16" fill="#000"/><text x="2" y="108" font-size="10" fill="#ff0" font-family="DejaVu Sans">${text}</text></svg>`,
   );
   return sharp({ create: { width: 96, height: 112, channels: 3, background: '#000' } })
-    .composite([{ input: img, top: 0, left: 0 }, { input: svg, top: 0, left: 0 }])
+    .composite([
+      { input: img, top: 0, left: 0 },
+      { input: svg, top: 0, left: 0 },
+    ])
     .png()
     .toBuffer();
 }

@@ -29,7 +29,7 @@ import { cosine } from '../src/core/vector.js';
 import type { Box, FaceDetection, SearchResult } from '../src/core/types.js';
 import { parseIndexSettings } from '../src/config/settings.js';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../src/ml/face/index.js';
-import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../src/ml/face/calibration.js';
+import { DEFAULT_RECOGNIZER_ID, faceCalibration, queryCondition } from '../src/ml/face/calibration.js';
 
 const CAL = faceCalibration(DEFAULT_RECOGNIZER_ID);
 /** Queries here are photos (composed) or a stored thumbnail (real): each condition's threshold. */
@@ -375,12 +375,17 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
     if (a) detected.add(a);
   }
 
-  const queries: Array<{ identity: string; vector: Float32Array | null }> = [];
+  // each query at the threshold of its condition, as `search face` picks it (a photo, or CCTV-like)
+  const queries: Array<{ identity: string; vector: Float32Array | null; threshold: number }> = [];
   for (const id of ids) {
     const crop = await tightCrop(id.query.file, id.query.box);
     const face = pickFace(await analyzer.analyzeImage(crop));
-    queries.push({ identity: id.name, vector: face?.descriptor ?? null });
+    const condition = face ? queryCondition(CAL, { height: face.box[3], norm: face.embeddingNorm }) : 'cctv';
+    queries.push({ identity: id.name, vector: face?.descriptor ?? null, threshold: CAL[condition].search });
   }
+  log(
+    `query conditions: ${queries.filter((q) => q.threshold === CAL.photo.search).length} photo, the rest CCTV-like`,
+  );
 
   const storeRows = await readFaceRows(storeDir);
   store.close();
@@ -419,7 +424,7 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
         if (!q.vector) continue;
         const ranked = tracks
           .map((t) => ({ t, s: trackScore(t, q.vector as Float32Array, scoring) }))
-          .filter((x) => x.s >= DEFAULT_FACE_THRESHOLD)
+          .filter((x) => x.s >= q.threshold)
           .sort((x, y) => y.s - x.s);
         const right = ranked.filter((x) => labels.get(x.t) === q.identity);
         returned += ranked.length;
@@ -456,7 +461,9 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
       }
     }
     const qt = (xs: number[], p: number): string =>
-      xs.length ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(3) : '-';
+      xs.length
+        ? [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!.toFixed(3)
+        : '-';
     log(
       `${grouping}: query-vs-track top3, same identity p5/p50 ${qt(gen, 0.05)}/${qt(gen, 0.5)} (${gen.length}); other p50/p99/max ${qt(imp, 0.5)}/${qt(imp, 0.99)}/${qt(imp, 1)} (${imp.length})`,
     );
@@ -472,7 +479,12 @@ async function evalComposed(analyzer: FaceAnalyzer): Promise<unknown> {
       Math.min(...t.faces.map((f) => f.offset)),
       Math.max(...t.faces.map((f) => f.offset)),
     ];
-    for (const threshold of [CLUSTER_THRESHOLD - 0.1, CLUSTER_THRESHOLD, CLUSTER_THRESHOLD + 0.05, CLUSTER_THRESHOLD + 0.1]) {
+    for (const threshold of [
+      CLUSTER_THRESHOLD - 0.1,
+      CLUSTER_THRESHOLD,
+      CLUSTER_THRESHOLD + 0.05,
+      CLUSTER_THRESHOLD + 0.1,
+    ]) {
       const clusters = clusterAverageLinkage(desc, {
         threshold,
         cannotLink: (i, j) => {

@@ -55,7 +55,8 @@ function cli(build: string, cliArgs: string[]): { stdout: string; status: number
     maxBuffer: 256 * 1024 * 1024,
     env: { ...process.env, CI: 'true' },
   });
-  if (r.status !== 0 && r.status !== 1) log(`  sightline ${cliArgs.join(' ')}: exit ${r.status}: ${r.stderr.trim()}`);
+  if (r.status !== 0 && r.status !== 1)
+    log(`  sightline ${cliArgs.join(' ')}: exit ${r.status}: ${r.stderr.trim()}`);
   return { stdout: r.stdout, status: r.status ?? -1 };
 }
 
@@ -74,7 +75,10 @@ interface TrackLite {
 /** Each face sighting (track) of the store, with the truth of its best frame. */
 async function readTracks(storeDir: string, windows: Window[]): Promise<TrackLite[]> {
   const db = await lancedb.connect(storeDir);
-  const sources = (await (await db.openTable('sources')).query().toArray()) as Array<{ sha256: string; path: string }>;
+  const sources = (await (await db.openTable('sources')).query().toArray()) as Array<{
+    sha256: string;
+    path: string;
+  }>;
   const rows = (await (await db.openTable('tracks')).query().where(`kind = 'face'`).toArray()) as Array<
     Record<string, unknown>
   >;
@@ -95,29 +99,51 @@ async function readTracks(storeDir: string, windows: Window[]): Promise<TrackLit
       truth: truthAt(windows, file, r.best_offset as number),
     };
   });
-  // a box well below a concurrent face of the same clip, overlapping it across, is that person's chest
+  // a box well below a face of another track in the same frame, overlapping it across, is that
+  // person's chest (the doorway's T-shirt logo): for most of its frames
+  const faces = (await (
+    await db2(storeDir)
+  )
+    .query()
+    .select(['track_id', 'offset', 'box_x', 'box_y', 'box_w', 'box_h'])
+    .toArray()) as Array<Record<string, number | string>>;
+  const byOffset = new Map<string, Array<Record<string, number | string>>>();
+  for (const f of faces) {
+    const k = `${f.offset as number}`;
+    byOffset.set(k, [...(byOffset.get(k) ?? []), f]);
+  }
   for (const t of tracks) {
-    const above = tracks.some(
-      (o) =>
-        o !== t &&
-        o.path === t.path &&
-        o.start <= t.end &&
-        t.start <= o.end &&
-        t.box[1] > o.box[1] + 0.8 * o.box[3] &&
-        Math.abs(t.box[0] + t.box[2] / 2 - (o.box[0] + o.box[2] / 2)) < o.box[2],
+    const mine = faces.filter((f) => f.track_id === t.id);
+    const below = mine.filter((f) =>
+      (byOffset.get(`${f.offset as number}`) ?? []).some(
+        (o) =>
+          o.track_id !== t.id &&
+          (f.box_y as number) > (o.box_y as number) + 0.8 * (o.box_h as number) &&
+          Math.abs(
+            (f.box_x as number) + (f.box_w as number) / 2 - (o.box_x as number) - (o.box_w as number) / 2,
+          ) < (o.box_w as number),
+      ),
     );
-    if (above) t.truth = 'nonface';
+    if (mine.length > 0 && below.length * 2 >= mine.length) t.truth = 'nonface';
   }
   return tracks;
+}
+
+async function db2(storeDir: string): Promise<lancedb.Table> {
+  return (await lancedb.connect(storeDir)).openTable('faces');
 }
 
 async function kjetilCrop(): Promise<string> {
   const file = join(OUT, 'cctv-kjetil-crop.jpg');
   const { path: ffmpeg } = resolveFfmpeg();
-  const png = execFileSync(ffmpeg, [
-    ...['-v', 'error', '-ss', '3.0', '-i', join(CCTV, CLIPS[1]!.file), '-frames:v', '1'],
-    ...['-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'],
-  ], { maxBuffer: 64 * 1024 * 1024 });
+  const png = execFileSync(
+    ffmpeg,
+    [
+      ...['-v', 'error', '-ss', '3.0', '-i', join(CCTV, CLIPS[1]!.file), '-frames:v', '1'],
+      ...['-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'],
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
   const a = await createFaceAnalyzer({ verifier: null });
   const faces = await a.analyzeImage(png);
   a.dispose();
@@ -141,7 +167,12 @@ interface BuildFigures {
   kjetilSearch: { found: boolean; returned: number; certainlyDifferent: number; detail: string[] };
 }
 
-async function evalBuild(name: string, build: string, windows: Window[], crop: string): Promise<BuildFigures> {
+async function evalBuild(
+  name: string,
+  build: string,
+  windows: Window[],
+  crop: string,
+): Promise<BuildFigures> {
   const store = join(OUT, `cctv-store-${name}`);
   if (!(args.has('--reuse') && existsSync(store))) {
     rmSync(store, { recursive: true, force: true });
@@ -171,11 +202,14 @@ async function evalBuild(name: string, build: string, windows: Window[], crop: s
   let mixed = 0;
   const recDetail: string[] = [];
   for (const [p, truths] of persons) {
-    const bad = truths.includes('nonface') || truths.some((a) => truths.some((b) => certainlyDifferent(a, b)));
+    const bad =
+      truths.includes('nonface') || truths.some((a) => truths.some((b) => certainlyDifferent(a, b)));
     if (bad) mixed++;
     recDetail.push(`${p}: ${truths.join(', ')}${bad ? ' (MIXED)' : ''}`);
   }
-  const found = JSON.parse(cli(build, ['search', 'face', crop, '--store', store, '--json']).stdout || '{}') as {
+  const found = JSON.parse(
+    cli(build, ['search', 'face', crop, '--store', store, '--json']).stdout || '{}',
+  ) as {
     results?: Array<{ trackId?: string; score: number; camera: string; strength?: { band: string } }>;
   };
   const res = found.results ?? [];
@@ -193,7 +227,8 @@ async function evalBuild(name: string, build: string, windows: Window[], crop: s
         return t === 'nonface' || certainlyDifferent('kjetil', t);
       }).length,
       detail: res.map(
-        (r) => `${truthOf(r.trackId)} ${r.camera} ${r.score.toFixed(3)}${r.strength ? ` ${r.strength.band}` : ''}`,
+        (r) =>
+          `${truthOf(r.trackId)} ${r.camera} ${r.score.toFixed(3)}${r.strength ? ` ${r.strength.band}` : ''}`,
       ),
     },
   };
@@ -212,7 +247,10 @@ async function sheet(tracks: TrackLite[], file: string): Promise<void> {
           `<svg width="96" height="112"><text x="2" y="108" font-size="9" fill="#ff0" font-family="DejaVu Sans">${label}</text></svg>`,
         );
         return sharp({ create: { width: 96, height: 112, channels: 3, background: '#000' } })
-          .composite([{ input: img, top: 0, left: 0 }, { input: svg, top: 0, left: 0 }])
+          .composite([
+            { input: img, top: 0, left: 0 },
+            { input: svg, top: 0, left: 0 },
+          ])
           .png()
           .toBuffer();
       }),
@@ -220,7 +258,12 @@ async function sheet(tracks: TrackLite[], file: string): Promise<void> {
   if (tiles.length === 0) return;
   const cols = 12;
   await sharp({
-    create: { width: cols * 96, height: Math.ceil(tiles.length / cols) * 112, channels: 3, background: '#222' },
+    create: {
+      width: cols * 96,
+      height: Math.ceil(tiles.length / cols) * 112,
+      channels: 3,
+      background: '#222',
+    },
   })
     .composite(tiles.map((t, i) => ({ input: t, left: (i % cols) * 96, top: Math.floor(i / cols) * 112 })))
     .png()
@@ -300,9 +343,13 @@ async function main(): Promise<void> {
   // per face, both recognisers, on the faces the analyzer keeps (collected at 4 fps, no filter)
   const collected = join(OUT, 'cctv-faces.json');
   if (!(args.has('--reuse') && existsSync(collected))) {
-    const r = spawnSync(process.execPath, [join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/collect-cctv-faces.ts'], {
-      stdio: 'inherit',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/collect-cctv-faces.ts'],
+      {
+        stdio: 'inherit',
+      },
+    );
     if (r.status !== 0) throw new Error('collect-cctv-faces failed');
   }
   const all = JSON.parse(readFileSync(collected, 'utf8')) as CollectedFace[];
@@ -310,7 +357,13 @@ async function main(): Promise<void> {
   const falseKept = Object.fromEntries(
     CLIPS.map((c) => {
       const clip = c.file.split('/').pop()!;
-      return [clip, { candidates: all.filter((f) => f.clip === clip).length, kept: kept.filter((f) => f.clip === clip && f.truth === 'nonface').length }];
+      return [
+        clip,
+        {
+          candidates: all.filter((f) => f.clip === clip).length,
+          kept: kept.filter((f) => f.clip === clip && f.truth === 'nonface').length,
+        },
+      ];
     }),
   );
   const usable = kept.filter((f) => f.usable);

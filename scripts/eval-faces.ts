@@ -309,7 +309,14 @@ async function evalRecall(modes: Array<[string, FaceAnalyzer]>): Promise<unknown
       falsePos,
       'ms/frame': Math.round(ms / frames),
     });
-    result[name] = { bySize, usableBySize, falsePositives: falsePos, msPerFrame: ms / frames, frames, perSize };
+    result[name] = {
+      bySize,
+      usableBySize,
+      falsePositives: falsePos,
+      msPerFrame: ms / frames,
+      frames,
+      perSize,
+    };
   }
   console.log(
     `\nDetection recall by face height (found / usable for matching): ${frames} composed 1920x1080 frames, ${perSize * frames} faces per size`,
@@ -336,10 +343,16 @@ async function main(): Promise<void> {
   if (!args.has('--skip-recall')) {
     const modes: Array<[string, FaceAnalyzer]> = [
       ['default: SSD >= 0.5, verified, MobileFaceNet', analyzer],
-      ['no verification (0.2.0)', await createFaceAnalyzer({ verifier: null, minNoseDrop: 0, minEyeSpan: 0 })],
+      [
+        'no verification (0.2.0)',
+        await createFaceAnalyzer({ verifier: null, minNoseDrop: 0, minEyeSpan: 0 }),
+      ],
       ['SSD >= 0.4, verified', await createFaceAnalyzer({ minScore: 0.4 })],
       ['SSD >= 0.3, verified', await createFaceAnalyzer({ minScore: 0.3 })],
-      ['SSD >= 0.3, verified, 1.0x (tileSize 512)', await createFaceAnalyzer({ minScore: 0.3, tiling: { tileSize: 512, overlap: 128 } })],
+      [
+        'SSD >= 0.3, verified, 1.0x (tileSize 512)',
+        await createFaceAnalyzer({ minScore: 0.3, tiling: { tileSize: 512, overlap: 128 } }),
+      ],
     ];
     out.recall = await evalRecall(modes);
     for (const [, a] of modes.slice(1)) a.dispose();

@@ -19,7 +19,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const SUITES: Record<string, string[][]> = {
-  faces: [['eval-faces.ts'], ['eval-face-search.ts'], ['eval-face-search.ts', '--small'], ['eval-faces-cctv.ts']],
+  faces: [
+    ['eval-faces.ts'],
+    ['eval-face-search.ts'],
+    ['eval-face-search.ts', '--small'],
+    ['eval-faces-cctv.ts'],
+  ],
   plates: [['eval-plates.ts'], ['eval-plates-video.ts']],
 };
 SUITES.all = [...(SUITES.faces ?? []), ...(SUITES.plates ?? [])];

@@ -79,6 +79,23 @@ describe('sightline as a user runs it', () => {
     );
     expect(Math.abs(at.t - top.evidence.offset)).toBeLessThan(0.05);
     expect(overlap(top.evidence.box, at.box)).toBeGreaterThan(0.5);
+    // every sighting states how strong its match is, with the measured false-match rate
+    for (const res of doc.results) {
+      expect(res.strength?.band).toMatch(/^(strong|moderate|weak|inconclusive)$/);
+      expect(res.strength?.statement).toMatch(/different-person comparisons .* false-match rate/);
+      expect(res.score).toBeGreaterThanOrEqual(doc.query.threshold as number);
+    }
+    expect(doc.query.condition).toMatch(/^(photo|cctv)$/);
+    expect(doc.query.model).toMatch(/ultraface-rfb-320\+faceplugin\/mobilefacenet-512$/);
+    // nobody else of the lobby clip is returned: every sighting is person-a's
+    const b = truth.objects.filter((o) => o.identity !== 'person-a' && o.kind === 'face');
+    for (const res of doc.results) {
+      const near = (o: (typeof b)[number]): boolean =>
+        o.boxes.some(
+          (x) => Math.abs(x.t - res.evidence.offset) < 0.05 && overlap(res.evidence.box, x.box) > 0.5,
+        );
+      if (res.camera === 'cam-lobby') expect(b.some(near)).toBe(false);
+    }
     writeFileSync(join(root, 'face.json'), r.stdout);
   });
 

@@ -10,8 +10,8 @@ import { cosine } from '../../src/core/vector.js';
 import { arcfaceAligner } from '../../src/ml/face/aligner.js';
 import { faceCalibration } from '../../src/ml/face/calibration.js';
 import { createFaceAnalyzer, type FaceAnalyzer } from '../../src/ml/face/index.js';
-import type { RgbPixels } from '../../src/ml/face/nets.js';
-import { createUltraFaceVerifier, type FaceVerifier } from '../../src/ml/face/onnx/ultraface.js';
+import type { FaceVerifier, RgbPixels } from '../../src/ml/face/nets.js';
+import { createUltraFaceVerifier } from '../../src/ml/face/onnx/ultraface.js';
 import { demoSample } from '../../src/ml/face/synthetic.js';
 
 let analyzer: FaceAnalyzer;
@@ -76,12 +76,16 @@ describe('face stage parts (real models)', () => {
       .jpeg({ quality: 40 })
       .toBuffer();
     const again = await analyzer.analyzeImage(small);
+    // boxes of the half-size photo are in its own pixels
     const twin = again.find(
-      (f) => Math.abs(f.box[0] - a!.box[0]) < a!.box[2] / 3 && Math.abs(f.box[1] - a!.box[1]) < a!.box[3] / 3,
+      (f) =>
+        Math.abs(2 * f.box[0] - a!.box[0]) < a!.box[2] / 3 &&
+        Math.abs(2 * f.box[1] - a!.box[1]) < a!.box[3] / 3,
     );
     expect(twin).toBeDefined();
     const cal = faceCalibration(analyzer.modelId);
     expect(cosine(twin!.descriptor, a!.descriptor)).toBeGreaterThanOrEqual(cal.cctv.search);
-    expect(cosine(b!.descriptor, a!.descriptor)).toBeLessThan(cal.photo.search);
+    // two people of one photo are filmed alike: the like-against-like threshold applies
+    expect(cosine(b!.descriptor, a!.descriptor)).toBeLessThan(cal.cctv.search);
   });
 });

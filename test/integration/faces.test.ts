@@ -39,7 +39,7 @@ describe('face analyzer (real models)', () => {
     expect(analyzer.backend).toBe('onnxruntime-cpu'); // never pure-JS tfjs
     expect(faces.length).toBeGreaterThanOrEqual(3);
     for (const f of faces) {
-      expect(f.descriptor).toHaveLength(128);
+      expect(f.descriptor).toHaveLength(512); // MobileFaceNet, the default recogniser
       expect(norm(f.descriptor)).toBeCloseTo(1, 4);
       expect(f.landmarks).toHaveLength(68);
       expect(f.quality.size).toBeGreaterThan(100);

@@ -54,9 +54,10 @@ describe('face score calibration', () => {
         expect(cond.comparisons).toBeGreaterThan(100);
       }
     // a face model id names its recogniser last
-    expect(faceCalibration(`face-api/ssd_mobilenetv1@int8+faceplugin/ultraface-rfb-320+${DEFAULT_RECOGNIZER_ID}`).recognizer).toBe(
-      DEFAULT_RECOGNIZER_ID,
-    );
+    expect(
+      faceCalibration(`face-api/ssd_mobilenetv1@int8+faceplugin/ultraface-rfb-320+${DEFAULT_RECOGNIZER_ID}`)
+        .recognizer,
+    ).toBe(DEFAULT_RECOGNIZER_ID);
   });
 
   it('treats a small or soft query face as CCTV, a large clear one as a photo', () => {

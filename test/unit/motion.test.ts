@@ -139,7 +139,7 @@ describe('prefetch', () => {
 
 describe('mosaic packing', () => {
   it('packs small areas into shared canvases without overlap, each inside the side', async () => {
-    const { packAreas } = await import('../../src/ml/face/analyzer.js');
+    const { packAreas } = await import('../../src/ml/face/area-search.js');
     const areas: Array<[number, number, number, number]> = [
       [0, 0, 256, 256],
       [900, 100, 300, 256],

@@ -2,7 +2,13 @@
  * Face aligners: cut a face out of a frame the way a recogniser was trained to see it. Each
  * recogniser names the aligner it needs; the analyzer only composes them.
  */
-import { ARCFACE_TEMPLATE_112, fivePointsFrom68, invertAffine, similarityTransform, type Affine } from '../../core/align.js';
+import {
+  ARCFACE_TEMPLATE_112,
+  fivePointsFrom68,
+  invertAffine,
+  similarityTransform,
+  type Affine,
+} from '../../core/align.js';
 import type { Box } from '../../core/types.js';
 import type { RgbPixels } from './nets.js';
 

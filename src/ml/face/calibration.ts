@@ -75,7 +75,14 @@ export interface MatchStrength {
 /** The recogniser of new stores (MobileFaceNet 512-d). */
 export const DEFAULT_RECOGNIZER_ID = 'faceplugin/mobilefacenet-512';
 
-const FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'models', 'face-calibration.json');
+const FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'models',
+  'face-calibration.json',
+);
 let cache: Record<string, FaceCalibration> | undefined;
 
 export function readCalibrations(): Record<string, FaceCalibration> {
@@ -126,13 +133,7 @@ export function matchStrength(cal: ConditionCalibration, score: number): MatchSt
   // with none measured as high, the rate is only known to be below 1 in n
   const bound = count === 0 ? 1 / n : rate;
   const band: StrengthBand =
-    bound <= 0.001
-      ? 'strong'
-      : bound <= 0.01
-        ? 'moderate'
-        : bound <= 0.05
-          ? 'weak'
-          : 'inconclusive';
+    bound <= 0.001 ? 'strong' : bound <= 0.01 ? 'moderate' : bound <= 0.05 ? 'weak' : 'inconclusive';
   const measured =
     count === 0
       ? `none of ${fmt(n)} different-person comparisons (${cal.measuredOn}) scored this high: false-match rate below 1 in ${fmt(n)}`

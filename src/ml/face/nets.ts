@@ -46,3 +46,11 @@ export interface LandmarkNet {
   detect(crops: RgbPixels[]): Promise<Array<Array<[number, number]>>>;
   dispose(): void | Promise<void>;
 }
+
+/** A second opinion on each detector box, from a model trained apart from the detector. */
+export interface FaceVerifier {
+  readonly id: string;
+  /** One score 0..1 per box (image pixels): how surely a face is there. */
+  verify(img: RgbPixels, boxes: Box[]): Promise<number[]>;
+  dispose(): void | Promise<void>;
+}

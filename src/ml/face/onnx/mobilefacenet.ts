@@ -35,7 +35,10 @@ export interface OnnxMobileFaceNet {
 export async function createMobileFaceNet(opts: { threads?: number } = {}): Promise<OnnxMobileFaceNet> {
   const entry = readManifest('faces').find((m) => m.id === MOBILEFACENET_ID);
   if (!entry) throw new InternalError(`models/faces.json has no entry '${MOBILEFACENET_ID}'`);
-  const session = await ort.InferenceSession.create(loadVerified(entry), cpuSessionOptions(opts.threads ?? 1));
+  const session = await ort.InferenceSession.create(
+    loadVerified(entry),
+    cpuSessionOptions(opts.threads ?? 1),
+  );
   const input = new Float32Array(3 * SIZE * SIZE);
   let queue: Promise<unknown> = Promise.resolve();
   let released = false;

@@ -14,7 +14,7 @@ import type { Box } from '../../../core/types.js';
 import { InternalError } from '../../../errors.js';
 import { loadVerified, readManifest } from '../../model-files.js';
 import { cpuSessionOptions } from '../../onnx/session.js';
-import type { RgbPixels } from '../nets.js';
+import type { FaceVerifier, RgbPixels } from '../nets.js';
 
 export const ULTRAFACE_ID = 'faceplugin/ultraface-rfb-320';
 const W = 320;
@@ -23,13 +23,6 @@ const H = 240;
 export const VERIFY_CONTEXT = 2.5;
 /** A prior's box must overlap the expected face this much to speak for it. */
 const MIN_IOU = 0.3;
-
-export interface FaceVerifier {
-  readonly id: string;
-  /** One score 0..1 per box (image pixels): how surely a face is there. */
-  verify(img: RgbPixels, boxes: Box[]): Promise<number[]>;
-  dispose(): void | Promise<void>;
-}
 
 /** The region (image pixels, may reach outside the image) a box is verified in: 4:3, centred. */
 export function verifyRegion(b: Box): Box {
@@ -45,7 +38,9 @@ function writeRegion(img: RgbPixels, region: Box, out: Float32Array): void {
   const sy = rh / H;
   const plane = W * H;
   const px = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= img.width || y >= img.height ? 127 : (img.data[(y * img.width + x) * 3 + c] as number);
+    x < 0 || y < 0 || x >= img.width || y >= img.height
+      ? 127
+      : (img.data[(y * img.width + x) * 3 + c] as number);
   for (let j = 0; j < H; j++) {
     const fyAll = ry + (j + 0.5) * sy - 0.5;
     const y0 = Math.floor(fyAll);
@@ -82,7 +77,10 @@ export function bestOverlapScore(scores: Float32Array, boxes: Float32Array, expe
 export async function createUltraFaceVerifier(opts: { threads?: number } = {}): Promise<FaceVerifier> {
   const entry = readManifest('faces').find((m) => m.id === ULTRAFACE_ID);
   if (!entry) throw new InternalError(`models/faces.json has no entry '${ULTRAFACE_ID}'`);
-  const session = await ort.InferenceSession.create(loadVerified(entry), cpuSessionOptions(opts.threads ?? 1));
+  const session = await ort.InferenceSession.create(
+    loadVerified(entry),
+    cpuSessionOptions(opts.threads ?? 1),
+  );
   const input = new Float32Array(3 * W * H);
   let queue: Promise<unknown> = Promise.resolve();
   let released = false;
