@@ -29,6 +29,8 @@ export interface TimelineEntry {
   endTime: string | null;
   score: number;
   threshold: number | null;
+  /** Faces: the match's strength in words, with its measured false-match rate. */
+  strength: string | null;
   evidenceOffset: number;
   evidencePts: number | null;
   evidenceFrame: number | null;
@@ -103,6 +105,7 @@ export function buildTimeline(
     endTime: r.endTime,
     score: r.score,
     threshold: thresholdFor(r.kind, doc.query, settings),
+    strength: r.strength?.statement ?? null,
     evidenceOffset: r.evidence.offset,
     evidencePts: r.evidence.pts ?? null,
     evidenceFrame: r.evidence.frame ?? null,
@@ -123,6 +126,7 @@ export const CSV_COLUMNS = [
   'end_offset_s',
   'score',
   'threshold',
+  'strength',
   'pattern',
   'text',
   'evidence_offset_s',
@@ -154,6 +158,7 @@ export function timelineCsv(entries: readonly TimelineEntry[]): string {
       e.endOffset,
       e.score,
       e.threshold,
+      e.strength,
       e.pattern,
       e.text,
       e.evidenceOffset,

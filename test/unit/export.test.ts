@@ -95,6 +95,26 @@ describe('timeline', () => {
     expect(row).toContain(`"'+44"`);
     expect(row).toContain('altered');
   });
+
+  it("carries a face match's strength into the timeline and its CSV", () => {
+    const statement = 'moderate match; none of 580 different-person comparisons (test) scored this high';
+    const doc: SearchDocument = {
+      query: { kind: 'face', threshold: 0.68 },
+      results: [
+        result({
+          kind: 'face',
+          score: 0.7,
+          strength: { band: 'moderate', falseMatchRate: 0.0017, statement },
+        }),
+      ],
+    };
+    const t = buildTimeline(doc, {}, () => 'intact');
+    expect(t[0]?.strength).toBe(statement);
+    const [header, row] = timelineCsv(t).replace('\uFEFF', '').split('\r\n');
+    const cols = header!.split(',');
+    expect(cols[cols.indexOf('threshold') + 1]).toBe('strength');
+    expect(row).toContain(statement);
+  });
 });
 
 describe('manifest', () => {
