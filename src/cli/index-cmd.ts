@@ -20,6 +20,7 @@ interface IndexOpts {
   plates: boolean;
   motion: boolean;
   device: string;
+  faceRecognizer: string;
 }
 
 export function registerIndex(program: Command): void {
@@ -48,6 +49,15 @@ export function registerIndex(program: Command): void {
         .choices(['auto', 'cpu', 'gpu'])
         .env('SIGHTLINE_DEVICE')
         .default('cpu'),
+    )
+    .addOption(
+      new Option(
+        '--face-recognizer <name>',
+        "face vectors: mobilefacenet (512-d, measured best on CCTV) or face-api (128-d, the 0.2 recogniser); one store holds one recogniser's",
+      )
+        .choices(['mobilefacenet', 'face-api'])
+        .env('SIGHTLINE_FACE_RECOGNIZER')
+        .default('mobilefacenet'),
     )
     .addHelpText(
       'after',
@@ -78,7 +88,7 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
     throw new UsageError(`--max-width ${opts.maxWidth} is not a whole number of pixels`);
   const settings = parseIndexSettings({
     sampling: { fps, maxWidth },
-    faces: { enabled: opts.faces },
+    faces: { enabled: opts.faces, recognizer: opts.faceRecognizer },
     plates: { enabled: opts.plates },
     motion: { enabled: opts.motion },
     runtime: { device: opts.device },
@@ -128,9 +138,10 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
     }
   };
 
+  const storeDir = storePath(opts.store);
   const summary = await runIndex({
     paths,
-    storeDir: storePath(opts.store),
+    storeDir,
     camera: opts.camera,
     start,
     settings,

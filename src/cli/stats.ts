@@ -20,7 +20,7 @@ export function registerStats(program: Command): void {
         const sources = (await store.listSources()).filter((s) => s.status === 'complete');
         process.stdout.write(
           `${counts.sources} sources (${formatDuration(counts.durationSeconds)} of footage) from ${counts.cameras.length} cameras\n` +
-            `${counts.faces} faces in ${counts.faceTracks} tracks, ${counts.plates} plate readings in ${counts.plateTracks} tracks\n`,
+            `${counts.faces} faces in ${counts.faceTracks} tracks (${counts.identifiableFaceTracks} identifiable, the rest heads too turned or soft to match), ${counts.plates} plate readings in ${counts.plateTracks} tracks\n`,
         );
         if (counts.incomplete > 0)
           process.stdout.write(

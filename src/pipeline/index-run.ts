@@ -3,7 +3,8 @@ import { basename } from 'node:path';
 import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
 import type { SourceInfo, TimeSource } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
-import { environmentFault, environmentFaultKind, errorMessage, InputError } from '../errors.js';
+import { environmentFault, environmentFaultKind, errorMessage, InputError, UsageError } from '../errors.js';
+import { recognizerOf } from '../ml/face/calibration.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { probe } from '../infra/ffmpeg.js';
 import { sha256File } from '../infra/hash.js';
@@ -97,6 +98,18 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   try {
     store = await Store.open(opts.storeDir, { create: true });
   } catch (e) {
+    lock.release();
+    throw e;
+  }
+  try {
+    // one store, one recogniser: vectors of two models never compare
+    const held = opts.settings.faces.enabled ? await store.faceModelId() : undefined;
+    if (held && recognizerOf(held) !== opts.settings.faces.recognizer)
+      throw new UsageError(
+        `store ${opts.storeDir} holds ${recognizerOf(held)} face vectors: index with --face-recognizer ${recognizerOf(held)}, or into a new --store`,
+      );
+  } catch (e) {
+    store.close();
     lock.release();
     throw e;
   }

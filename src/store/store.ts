@@ -71,6 +71,8 @@ export interface StoreCounts {
   plates: number;
   tracks: number;
   faceTracks: number;
+  /** Face sightings with at least one identifiable face (the rest are heads seen, never matched). */
+  identifiableFaceTracks: number;
   plateTracks: number;
   cameras: string[];
   durationSeconds: number;
@@ -310,6 +312,7 @@ export class Store {
       plates: await count('plates'),
       tracks: await count('tracks'),
       faceTracks: await count('tracks', `kind = 'face'`),
+      identifiableFaceTracks: await count('tracks', `kind = 'face' AND usable > 0`),
       plateTracks: await count('tracks', `kind = 'plate'`),
       cameras: [...new Set(complete.map((s) => s.camera))].sort(),
       durationSeconds: complete.reduce((a, s) => a + s.duration, 0),

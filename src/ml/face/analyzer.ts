@@ -331,16 +331,7 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         lms[i] = new faceapi.FaceLandmarks68(rel, { width: c.width, height: c.height }).shiftBy(b[0], b[1]);
       });
     }
-    // a second detector's opinion of each new box: boxes it does not see as faces are dropped
-    const verified: Array<number | undefined> = kept.map((_, i) => match[i]?.prev.verify);
-    if (verifier && todo.length > 0) {
-      const scores = await verifier.verify(
-        img,
-        todo.map((i) => (kept[i] as (typeof kept)[number]).imgBox),
-      );
-      todo.forEach((i, j) => (verified[i] = scores[j]));
-    }
-    // landmark layout of each new face, in the box it was found in
+    // landmark layout of each new face, in the box it was found in: no face layout, no face
     const layouts = kept.map((c, i) => {
       const lm = lms[i];
       return lm
@@ -350,11 +341,23 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
           )
         : undefined;
     });
+    const laidOut = (i: number): boolean => {
+      const l = layouts[i];
+      return l !== undefined && l.noseDrop >= options.minNoseDrop && l.eyeSpan >= options.minEyeSpan;
+    };
+    // then a second detector's opinion of the boxes left; faces continuing one keep its score
+    const verified: Array<number | undefined> = kept.map((_, i) => match[i]?.prev.verify);
+    const toVerify = todo.filter(laidOut);
+    if (verifier && toVerify.length > 0) {
+      const scores = await verifier.verify(
+        img,
+        toVerify.map((i) => (kept[i] as (typeof kept)[number]).imgBox),
+      );
+      toVerify.forEach((i, j) => (verified[i] = scores[j]));
+    }
     const isFace = (i: number): boolean => {
       if (match[i]?.reuse) return true; // the face it continues passed
-      const l = layouts[i];
-      if (!l || l.noseDrop < options.minNoseDrop || l.eyeSpan < options.minEyeSpan) return false;
-      return verifier === null || (verified[i] ?? 0) >= options.minVerify;
+      return laidOut(i) && (verifier === null || (verified[i] ?? 0) >= options.minVerify);
     };
     const t2 = performance.now();
     timings.landmarks = t2 - t1;

@@ -32,27 +32,43 @@ export function verifyRegion(b: Box): Box {
 }
 
 /** Writes `region` of `img`, resized bilinearly to 320 x 240, as normalised NCHW; grey outside. */
-function writeRegion(img: RgbPixels, region: Box, out: Float32Array): void {
+export function writeRegion(img: RgbPixels, region: Box, out: Float32Array): void {
   const [rx, ry, rw, rh] = region;
   const sx = rw / W;
   const sy = rh / H;
   const plane = W * H;
-  const px = (x: number, y: number, c: number): number =>
-    x < 0 || y < 0 || x >= img.width || y >= img.height
-      ? 127
-      : (img.data[(y * img.width + x) * 3 + c] as number);
+  const { data, width, height } = img;
+  // per output column: the two source columns (-1: outside the image) and the weight of the second
+  const colA = new Int32Array(W);
+  const colB = new Int32Array(W);
+  const colF = new Float32Array(W);
+  for (let i = 0; i < W; i++) {
+    const fx = rx + (i + 0.5) * sx - 0.5;
+    const x0 = Math.floor(fx);
+    colA[i] = x0 >= 0 && x0 < width ? x0 * 3 : -1;
+    colB[i] = x0 + 1 >= 0 && x0 + 1 < width ? (x0 + 1) * 3 : -1;
+    colF[i] = fx - x0;
+  }
+  const GREY = 127;
   for (let j = 0; j < H; j++) {
-    const fyAll = ry + (j + 0.5) * sy - 0.5;
-    const y0 = Math.floor(fyAll);
-    const fy = fyAll - y0;
+    const fy = ry + (j + 0.5) * sy - 0.5;
+    const y0 = Math.floor(fy);
+    const wy = fy - y0;
+    const rowA = y0 >= 0 && y0 < height ? y0 * width * 3 : -1;
+    const rowB = y0 + 1 >= 0 && y0 + 1 < height ? (y0 + 1) * width * 3 : -1;
     for (let i = 0; i < W; i++) {
-      const fxAll = rx + (i + 0.5) * sx - 0.5;
-      const x0 = Math.floor(fxAll);
-      const fx = fxAll - x0;
+      const a = colA[i] as number;
+      const b = colB[i] as number;
+      const wx = colF[i] as number;
+      const o = j * W + i;
       for (let c = 0; c < 3; c++) {
-        const top = px(x0, y0, c) * (1 - fx) + px(x0 + 1, y0, c) * fx;
-        const bottom = px(x0, y0 + 1, c) * (1 - fx) + px(x0 + 1, y0 + 1, c) * fx;
-        out[c * plane + j * W + i] = (top * (1 - fy) + bottom * fy - 127) / 128;
+        const tl = rowA < 0 || a < 0 ? GREY : (data[rowA + a + c] as number);
+        const tr = rowA < 0 || b < 0 ? GREY : (data[rowA + b + c] as number);
+        const bl = rowB < 0 || a < 0 ? GREY : (data[rowB + a + c] as number);
+        const br = rowB < 0 || b < 0 ? GREY : (data[rowB + b + c] as number);
+        const top = tl + (tr - tl) * wx;
+        const bottom = bl + (br - bl) * wx;
+        out[c * plane + o] = (top + (bottom - top) * wy - 127) / 128;
       }
     }
   }
