@@ -10,6 +10,7 @@
  * slow path cost the face SSD ~8 % (18.1 -> 16.7 ms a pass on 2 threads).
  */
 import type { InferenceSession } from 'onnxruntime-node';
+import { InternalError } from '../../errors.js';
 
 export function cpuSessionOptions(
   threads: number,
@@ -25,5 +26,33 @@ export function cpuSessionOptions(
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: '0' }, set_denormal_as_zero: '1' } },
+  };
+}
+
+/**
+ * One run at a time over a session whose input buffer is shared: calls queue behind each other;
+ * after `dispose` (which waits for the queue, then releases the session) a call is refused.
+ */
+export function oneAtATime(
+  session: { release(): Promise<void> },
+  name: string,
+): { run<T>(f: () => Promise<T>): Promise<T>; dispose(): Promise<void> } {
+  let queue: Promise<unknown> = Promise.resolve();
+  let released = false;
+  return {
+    run<T>(f: () => Promise<T>): Promise<T> {
+      const next = queue.then(() => {
+        if (released) throw new InternalError(`${name} used after dispose()`);
+        return f();
+      });
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async dispose() {
+      if (released) return;
+      released = true;
+      await queue;
+      await session.release();
+    },
   };
 }

@@ -12,7 +12,7 @@
  *   size, in JS.
  */
 import { checkBuiltGraph } from '../../model-files.js';
-import { cpuSessionOptions } from '../../onnx/session.js';
+import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
@@ -151,11 +151,9 @@ export async function createOnnxLandmarks(
   const input = new GrowingBuffer(3 * SIZE * SIZE);
   const scratch = resizeScratch(SIZE);
   // one run at a time: the input buffer is shared
-  let queue: Promise<unknown> = Promise.resolve();
-  let released = false;
+  const serial = oneAtATime(session, 'ONNX landmarks');
 
   const detect = async (crops: RgbPixels[]): Promise<Array<Array<[number, number]>>> => {
-    if (released) throw new InternalError('ONNX landmarks used after dispose()');
     if (crops.length === 0) return [];
     for (const c of crops)
       if (!validCrop(c)) throw new InternalError(`ONNX landmarks: bad crop ${c.width}x${c.height}`);
@@ -170,16 +168,7 @@ export async function createOnnxLandmarks(
   return {
     id: `${WEIGHTS_ID}@onnx`,
     graphSha256,
-    detect(crops) {
-      const run = queue.then(() => detect(crops));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    async dispose() {
-      if (released) return;
-      released = true;
-      await queue;
-      await session.release();
-    },
+    detect: (crops) => serial.run(() => detect(crops)),
+    dispose: () => serial.dispose(),
   };
 }

@@ -8,7 +8,7 @@
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
 import { loadVerified, readManifest } from '../../model-files.js';
-import { cpuSessionOptions } from '../../onnx/session.js';
+import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import { arcfaceAligner, type FaceAligner } from '../aligner.js';
 import type { RgbPixels } from '../nets.js';
 
@@ -40,8 +40,8 @@ export async function createMobileFaceNet(opts: { threads?: number } = {}): Prom
     cpuSessionOptions(opts.threads ?? 1),
   );
   const input = new Float32Array(3 * SIZE * SIZE);
-  let queue: Promise<unknown> = Promise.resolve();
-  let released = false;
+  // one run at a time: the input buffer is shared
+  const serial = oneAtATime(session, 'MobileFaceNet');
 
   const embedOne = async (c: RgbPixels): Promise<Float32Array> => {
     if (c.width !== SIZE || c.height !== SIZE)
@@ -56,7 +56,6 @@ export async function createMobileFaceNet(opts: { threads?: number } = {}): Prom
     return Float32Array.from(out.output!.data as Float32Array);
   };
   const embed = async (crops: RgbPixels[]): Promise<Float32Array[]> => {
-    if (released) throw new InternalError('MobileFaceNet used after dispose()');
     const out: Float32Array[] = [];
     // the graph's batch is fixed at 1
     for (const c of crops) out.push(await embedOne(c));
@@ -67,16 +66,7 @@ export async function createMobileFaceNet(opts: { threads?: number } = {}): Prom
     dimensions: DIMENSIONS,
     aligner: arcfaceAligner,
     minNorm: MOBILEFACENET_MIN_NORM,
-    embed(crops) {
-      const run = queue.then(() => embed(crops));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    async dispose() {
-      if (released) return;
-      released = true;
-      await queue;
-      await session.release();
-    },
+    embed: (crops) => serial.run(() => embed(crops)),
+    dispose: () => serial.dispose(),
   };
 }

@@ -13,7 +13,7 @@
  *   smaller than the pooled map, the conv branch is zero-padded at the bottom/right.
  */
 import { checkBuiltGraph } from '../../model-files.js';
-import { cpuSessionOptions } from '../../onnx/session.js';
+import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
@@ -145,11 +145,9 @@ export async function createOnnxRecognizer(opts: OnnxRecognizerOptions = {}): Pr
   const input = new GrowingBuffer(3 * SIZE * SIZE);
   const scratch = resizeScratch(SIZE);
   // one run at a time: the input buffer is shared
-  let queue: Promise<unknown> = Promise.resolve();
-  let released = false;
+  const serial = oneAtATime(session, 'ONNX recogniser');
 
   const embed = async (crops: RgbPixels[]): Promise<Float32Array[]> => {
-    if (released) throw new InternalError('ONNX recogniser used after dispose()');
     if (crops.length === 0) return [];
     for (const c of crops)
       if (!validCrop(c)) throw new InternalError(`ONNX recogniser: bad crop ${c.width}x${c.height}`);
@@ -165,16 +163,7 @@ export async function createOnnxRecognizer(opts: OnnxRecognizerOptions = {}): Pr
     modelId: MODEL_ID,
     dimensions: DIMENSIONS,
     graphSha256,
-    embed(crops) {
-      const run = queue.then(() => embed(crops));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    async dispose() {
-      if (released) return;
-      released = true;
-      await queue;
-      await session.release();
-    },
+    embed: (crops) => serial.run(() => embed(crops)),
+    dispose: () => serial.dispose(),
   };
 }

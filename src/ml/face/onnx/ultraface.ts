@@ -13,7 +13,7 @@ import { iou } from '../../../core/geometry.js';
 import type { Box } from '../../../core/types.js';
 import { InternalError } from '../../../errors.js';
 import { loadVerified, readManifest } from '../../model-files.js';
-import { cpuSessionOptions } from '../../onnx/session.js';
+import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import type { FaceVerifier, RgbPixels } from '../nets.js';
 
 export const ULTRAFACE_ID = 'faceplugin/ultraface-rfb-320';
@@ -98,10 +98,9 @@ export async function createUltraFaceVerifier(opts: { threads?: number } = {}): 
     cpuSessionOptions(opts.threads ?? 1),
   );
   const input = new Float32Array(3 * W * H);
-  let queue: Promise<unknown> = Promise.resolve();
-  let released = false;
+  // one run at a time: the input buffer is shared
+  const serial = oneAtATime(session, 'face verifier');
   const verify = async (img: RgbPixels, boxes: Box[]): Promise<number[]> => {
-    if (released) throw new InternalError('face verifier used after dispose()');
     const out: number[] = [];
     for (const b of boxes) {
       const region = verifyRegion(b);
@@ -119,16 +118,7 @@ export async function createUltraFaceVerifier(opts: { threads?: number } = {}): 
   };
   return {
     id: ULTRAFACE_ID,
-    verify(img, boxes) {
-      const run = queue.then(() => verify(img, boxes));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    async dispose() {
-      if (released) return;
-      released = true;
-      await queue;
-      await session.release();
-    },
+    verify: (img, boxes) => serial.run(() => verify(img, boxes)),
+    dispose: () => serial.dispose(),
   };
 }
