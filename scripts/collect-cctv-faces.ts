@@ -140,7 +140,8 @@ async function main(): Promise<void> {
   af.dispose();
 }
 
-async function labelled(jpeg: Buffer, text: string): Promise<Buffer> {
+/** A 96 px tile of a face thumbnail with a line of text under it, for contact sheets. */
+export async function labelled(jpeg: Buffer, text: string): Promise<Buffer> {
   const img = await sharp(jpeg).resize(96, 96, { fit: 'contain', background: '#000' }).toBuffer();
   const svg = Buffer.from(
     `<svg width="96" height="112"><rect y="96" width="96" height="16" fill="#000"/><text x="2" y="108" font-size="10" fill="#ff0" font-family="DejaVu Sans">${text}</text></svg>`,
@@ -154,7 +155,8 @@ async function labelled(jpeg: Buffer, text: string): Promise<Buffer> {
     .toBuffer();
 }
 
-async function sheet(tiles: Buffer[], path: string): Promise<void> {
+/** Tiles on a grid of 12 columns, as a PNG to look at. */
+export async function sheet(tiles: Buffer[], path: string): Promise<void> {
   const cols = 12;
   const rows = Math.ceil(tiles.length / cols);
   await sharp({ create: { width: cols * 96, height: rows * 112, channels: 3, background: '#222' } })

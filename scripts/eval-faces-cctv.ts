@@ -25,7 +25,14 @@ import * as lancedb from '@lancedb/lancedb';
 import sharp from 'sharp';
 import { resolveFfmpeg } from '../src/infra/ffmpeg-path.js';
 import { createFaceAnalyzer } from '../src/ml/face/index.js';
-import { readIdentities, truthAt, type CollectedFace, type Window } from './collect-cctv-faces.js';
+import {
+  labelled,
+  readIdentities,
+  sheet,
+  truthAt,
+  type CollectedFace,
+  type Window,
+} from './collect-cctv-faces.js';
 
 const CCTV = process.env.SIGHTLINE_CCTV ?? '/work/shared/data/cctv';
 const OUT = 'eval-out';
@@ -214,7 +221,7 @@ async function evalBuild(
   };
   const res = found.results ?? [];
   const truthOf = (id?: string): string => (id ? (byId.get(id)?.truth ?? '?') : '?');
-  await sheet(tracks, join(OUT, `cctv-${name}-tracks.png`));
+  await trackSheet(tracks, join(OUT, `cctv-${name}-tracks.png`));
   return {
     build: name,
     sightings,
@@ -235,39 +242,16 @@ async function evalBuild(
 }
 
 /** Every sighting's thumbnail, labelled with its clip, time and truth. */
-async function sheet(tracks: TrackLite[], file: string): Promise<void> {
+async function trackSheet(tracks: TrackLite[], file: string): Promise<void> {
   const tiles = await Promise.all(
     tracks
       .filter((t) => t.thumb && t.thumb.length > 0)
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.best - b.best))
-      .map(async (t) => {
-        const img = await sharp(t.thumb!).resize(96, 96, { fit: 'contain', background: '#000' }).toBuffer();
-        const label = `${t.path.split('/').pop()!.slice(0, 6)} ${t.best.toFixed(1)} ${t.truth}`;
-        const svg = Buffer.from(
-          `<svg width="96" height="112"><text x="2" y="108" font-size="9" fill="#ff0" font-family="DejaVu Sans">${label}</text></svg>`,
-        );
-        return sharp({ create: { width: 96, height: 112, channels: 3, background: '#000' } })
-          .composite([
-            { input: img, top: 0, left: 0 },
-            { input: svg, top: 0, left: 0 },
-          ])
-          .png()
-          .toBuffer();
-      }),
+      .map((t) =>
+        labelled(t.thumb!, `${t.path.split('/').pop()!.slice(0, 6)} ${t.best.toFixed(1)} ${t.truth}`),
+      ),
   );
-  if (tiles.length === 0) return;
-  const cols = 12;
-  await sharp({
-    create: {
-      width: cols * 96,
-      height: Math.ceil(tiles.length / cols) * 112,
-      channels: 3,
-      background: '#222',
-    },
-  })
-    .composite(tiles.map((t, i) => ({ input: t, left: (i % cols) * 96, top: Math.floor(i / cols) * 112 })))
-    .png()
-    .toFile(file);
+  if (tiles.length > 0) await sheet(tiles, file);
 }
 
 const cos = (a: number[], b: number[]): number => {
