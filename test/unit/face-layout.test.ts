@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faceLayout } from '../../src/ml/face/quality.js';
-import { bestOverlapScore, verifyRegion } from '../../src/ml/face/onnx/ultraface.js';
+import { bestOverlapScore, verifyRegion, writeRegion } from '../../src/ml/face/onnx/ultraface.js';
 
 /** 68 points with both eyes (36-47) at eye height, the nose tip (30) at `noseY`. */
 function landmarks(eyeL: number, eyeR: number, eyeY: number, noseY: number): Array<[number, number]> {
@@ -37,5 +37,18 @@ describe('face layout and verification geometry', () => {
     const boxes = Float32Array.from([0.0, 0.0, 0.1, 0.1, 0.4, 0.3, 0.6, 0.7]);
     expect(bestOverlapScore(scores, boxes, [0.4, 0.3, 0.2, 0.4])).toBeCloseTo(0.8, 6);
     expect(bestOverlapScore(scores, boxes, [0.8, 0.8, 0.1, 0.1])).toBe(0);
+  });
+});
+
+describe('verifier input', () => {
+  it('resamples the region into 320 x 240, grey (0 after normalising) outside the frame', () => {
+    const img = { data: new Uint8Array(100 * 50 * 3).fill(255), width: 100, height: 50 };
+    const out = new Float32Array(3 * 320 * 240);
+    // a region whose right half lies outside the image
+    writeRegion(img, [50, 0, 100, 50], out);
+    const plane = 320 * 240;
+    const at = (c: number, x: number, y: number): number => out[c * plane + y * 320 + x]!;
+    expect(at(0, 10, 120)).toBeCloseTo((255 - 127) / 128, 6); // inside: white
+    expect(at(2, 300, 120)).toBeCloseTo(0, 6); // outside: grey 127
   });
 });
