@@ -1,2 +1,5 @@
 #!/usr/bin/env node
-import '../dist/cli/run.js';
+// LanceDB's native log (deprecation notices at WARN) is library noise, not the user's business:
+// errors only, unless LANCEDB_LOG asks for more. Set before the library loads.
+process.env.LANCEDB_LOG ??= 'error';
+await import('../dist/cli/run.js');

@@ -337,6 +337,12 @@ async function finish(store: Store, doc: SearchDocument, json: boolean, problems
   if (problems.length > 0) throw new PartialFailure(`${problems.length} query input(s) could not be used`);
 }
 
+/** A match's false-match rate as '<1/580' (none of 580 measured as high) or '~1/300'. */
+function fmr(st: NonNullable<SearchResult['strength']>): string {
+  const n = st.falseMatchRate > 0 ? Math.round(1 / st.falseMatchRate).toLocaleString('en-GB') : '∞';
+  return `${/below 1 in/.test(st.statement) ? '<' : '~'}1/${n}`;
+}
+
 function printResults(results: SearchResult[]): void {
   if (results.length === 0) {
     process.stdout.write('no sightings found\n');
@@ -350,13 +356,17 @@ function printResults(results: SearchResult[]): void {
       : `+${r.startOffset.toFixed(1)}s`,
     `${(r.endOffset - r.startOffset).toFixed(1)}s`,
     r.score.toFixed(3),
+    r.strength ? `${r.strength.band} (FMR ${fmr(r.strength)})` : '',
     r.text !== undefined ? safeText(r.text) : '',
     safeText(basename(r.source.path)),
   ]);
   const hasPattern = results.some((r) => r.pattern !== undefined);
   const hasText = results.some((r) => r.text !== undefined);
-  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'plate', 'file'];
-  const keep = headers.map((h) => (h === 'pattern' ? hasPattern : h === 'plate' ? hasText : true));
+  const hasStrength = results.some((r) => r.strength !== undefined);
+  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'strength', 'plate', 'file'];
+  const keep = headers.map((h) =>
+    h === 'pattern' ? hasPattern : h === 'plate' ? hasText : h === 'strength' ? hasStrength : true,
+  );
   process.stdout.write(
     table(
       headers.filter((_, i) => keep[i]),

@@ -333,7 +333,8 @@ export class Store {
       .refineFactor(10)
       // only identifiable faces are ever scored: heads seen and turned faces are not
       .where('usable = 1')
-      .select([...DETECTION_COLUMNS, 'score', 'quality', 'size']);
+      // naming _distance keeps LanceDB from warning on stderr that it adds it unasked
+      .select([...DETECTION_COLUMNS, 'score', 'quality', 'size', '_distance']);
     return (await q.toArray()) as Array<FaceRow & { _distance: number }>;
   }
 

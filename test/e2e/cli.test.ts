@@ -67,6 +67,8 @@ describe('sightline as a user runs it', () => {
       '--json',
     ]);
     expect(r.code).toBe(0);
+    // nothing from the libraries (LanceDB, onnxruntime) reaches the terminal
+    expect(userLines(r.stderr)).toEqual([]);
     const doc = JSON.parse(r.stdout) as SearchDocument;
     expect(doc.results.length).toBeGreaterThan(0);
     const top = doc.results[0]!;
@@ -97,6 +99,9 @@ describe('sightline as a user runs it', () => {
       if (res.camera === 'cam-lobby') expect(b.some(near)).toBe(false);
     }
     writeFileSync(join(root, 'face.json'), r.stdout);
+    // the table a person reads says the strength too
+    const human = await sightline(['search', 'face', fixturePath('queries/person-a.jpg'), '--store', store]);
+    expect(human.stdout).toMatch(/cam-lobby .*(strong|moderate|weak|inconclusive) \(FMR [<~]1\/[\d,]+\)/);
   });
 
   it('finds the vehicle by a partial plate', async () => {

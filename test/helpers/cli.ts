@@ -27,7 +27,7 @@ export function sightline(args: string[], env: Record<string, string> = {}): Pro
   });
 }
 
-/** stderr without LanceDB's own warnings: what the user is told. */
+/** stderr as the user sees it: every non-empty line (no library noise may be among them). */
 export function userLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => l.trim() && !/^\[\d{4}-\d\d-\d\dT.*(WARN|INFO) /.test(l));
+  return stderr.split('\n').filter((l) => l.trim());
 }
