@@ -6,6 +6,8 @@ export interface ModelRecord {
   package: string;
   file: string;
   sha256: string;
+  /** Licence and what is known (or not) of where the weights come from. */
+  provenance?: string;
 }
 
 /** A source as checked at export: hash recorded at index time against the file now. */

@@ -58,10 +58,10 @@ export function renderHtml(d: ReportData): string {
     `<h2>Method</h2><h3>Models</h3>`,
     d.models.length === 0
       ? '<p>(none recorded)</p>'
-      : `<table><tr><th>Model</th><th>Package / file</th><th>Weights SHA-256</th></tr>${d.models
+      : `<table><tr><th>Model</th><th>Package / file</th><th>Weights SHA-256</th><th>Licence, provenance</th></tr>${d.models
           .map(
             (m) =>
-              `<tr><td>${h(m.id)}</td><td>${h(`${m.package}/${m.file}`)}</td><td><code>${h(m.sha256)}</code></td></tr>`,
+              `<tr><td>${h(m.id)}</td><td>${h(`${m.package}/${m.file}`)}</td><td><code>${h(m.sha256)}</code></td><td>${h(m.provenance ?? '')}</td></tr>`,
           )
           .join('')}</table>`,
     `<h3>Thresholds and sampling settings</h3>`,

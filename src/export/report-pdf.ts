@@ -76,7 +76,11 @@ export async function renderPdf(d: ReportData): Promise<Buffer> {
   doc.font('bold').text('Models');
   doc.font('body');
   if (d.models.length === 0) para('(none recorded)');
-  for (const m of d.models) line(m.id, `${m.package}/${m.file}, weights sha256 ${m.sha256}`);
+  for (const m of d.models)
+    line(
+      m.id,
+      `${m.package}/${m.file}, weights sha256 ${m.sha256}${m.provenance ? `; ${m.provenance}` : ''}`,
+    );
   doc.moveDown(0.3).font('bold').text('Thresholds and sampling settings').font('body');
   if (d.settings.length === 0) para('(none recorded)');
   for (const [k, v] of d.settings) line(k, v);

@@ -48,6 +48,7 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
       package: m.package,
       file: m.file,
       sha256: m.sha256,
+      provenance: m.licence,
     })),
     // graphs built from those weights at load time (their bytes' hash; the builder is ours)
     ...readBuiltGraphs().map((g) => ({

@@ -110,6 +110,13 @@ async function inputs(out: string, over: Partial<ExportInputs> = {}): Promise<Ex
         file: 'model/x.bin',
         sha256: 'b'.repeat(64),
       },
+      {
+        id: 'faceplugin/mobilefacenet-512',
+        package: 'faceplugin-face-recognition-js',
+        file: 'model/fr_feature.onnx',
+        sha256: 'd'.repeat(64),
+        provenance: 'MIT; the origin and training data of the weights are not stated',
+      },
     ],
     settings: { face: { threshold: 0.6 }, sampling: { fps: 5 } },
     audit,
@@ -228,6 +235,8 @@ describe('exportBundle', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toMatch(/(src|href)="(?!data:)/);
     expect(html.match(/<img /g)).toHaveLength(4);
+    // what is not known about a model's weights is said next to its hash
+    expect(html).toMatch(/fr_feature\.onnx.*the origin and training data of the weights are not stated/s);
   });
 
   it('writes a CSV in timeline order and a manifest with sources, models and settings', async () => {
