@@ -23,6 +23,7 @@ const result = z.object({
     frame: z.number().int().nonnegative().optional(),
     pts: finite.optional(),
   }),
+  strength: z.object({ band: z.string(), falseMatchRate: finite, statement: z.string() }).optional(),
 });
 
 const document = z.object({
