@@ -86,3 +86,10 @@ export function checkBuiltGraph(id: string, sha256: string): void {
       `built graph ${id} has sha256 ${sha256}, models/faces-onnx.json records ${g.sha256}: the builder changed`,
     );
 }
+
+/** The entry `id` of models/<manifest>.json, its file read and hash-checked. */
+export function loadManifestFile(manifest: string, id: string): Buffer {
+  const entry = readManifest(manifest).find((m) => m.id === id);
+  if (!entry) throw new InternalError(`models/${manifest}.json has no entry '${id}'`);
+  return loadVerified(entry);
+}

@@ -7,7 +7,7 @@
  */
 import * as ort from 'onnxruntime-node';
 import { InternalError } from '../../../errors.js';
-import { loadVerified, readManifest } from '../../model-files.js';
+import { loadManifestFile } from '../../model-files.js';
 import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import { arcfaceAligner, type FaceAligner } from '../aligner.js';
 import type { RgbPixels } from '../nets.js';
@@ -33,10 +33,8 @@ export interface OnnxMobileFaceNet {
 }
 
 export async function createMobileFaceNet(opts: { threads?: number } = {}): Promise<OnnxMobileFaceNet> {
-  const entry = readManifest('faces').find((m) => m.id === MOBILEFACENET_ID);
-  if (!entry) throw new InternalError(`models/faces.json has no entry '${MOBILEFACENET_ID}'`);
   const session = await ort.InferenceSession.create(
-    loadVerified(entry),
+    loadManifestFile('faces', MOBILEFACENET_ID),
     cpuSessionOptions(opts.threads ?? 1),
   );
   const input = new Float32Array(3 * SIZE * SIZE);

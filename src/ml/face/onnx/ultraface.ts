@@ -11,8 +11,7 @@
 import * as ort from 'onnxruntime-node';
 import { iou } from '../../../core/geometry.js';
 import type { Box } from '../../../core/types.js';
-import { InternalError } from '../../../errors.js';
-import { loadVerified, readManifest } from '../../model-files.js';
+import { loadManifestFile } from '../../model-files.js';
 import { cpuSessionOptions, oneAtATime } from '../../onnx/session.js';
 import type { FaceVerifier, RgbPixels } from '../nets.js';
 
@@ -91,10 +90,8 @@ export function bestOverlapScore(scores: Float32Array, boxes: Float32Array, expe
 }
 
 export async function createUltraFaceVerifier(opts: { threads?: number } = {}): Promise<FaceVerifier> {
-  const entry = readManifest('faces').find((m) => m.id === ULTRAFACE_ID);
-  if (!entry) throw new InternalError(`models/faces.json has no entry '${ULTRAFACE_ID}'`);
   const session = await ort.InferenceSession.create(
-    loadVerified(entry),
+    loadManifestFile('faces', ULTRAFACE_ID),
     cpuSessionOptions(opts.threads ?? 1),
   );
   const input = new Float32Array(3 * W * H);
