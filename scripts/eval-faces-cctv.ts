@@ -23,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import sharp from 'sharp';
+import { cosine } from '../src/core/vector.js';
 import { resolveFfmpeg } from '../src/infra/ffmpeg-path.js';
 import { createFaceAnalyzer } from '../src/ml/face/index.js';
 import {
@@ -254,18 +255,6 @@ async function trackSheet(tracks: TrackLite[], file: string): Promise<void> {
   if (tiles.length > 0) await sheet(tiles, file);
 }
 
-const cos = (a: number[], b: number[]): number => {
-  let s = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    s += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return s / Math.sqrt(na * nb);
-};
-
 /**
  * Per face: each usable face (as the analyzer keeps them by default) against every other face of
  * the clips; and, for calibration, each face as a query against each other person's faces as one
@@ -279,8 +268,8 @@ function perFace(faces: CollectedFace[], key: 'vm' | 'vf'): Record<string, numbe
     for (let j = i + 1; j < known.length; j++) {
       const a = known[i]!;
       const b = known[j]!;
-      if (a.truth === b.truth) gen.push(cos(a[key]!, b[key]!));
-      else if (certainlyDifferent(a.truth, b.truth)) imp.push(cos(a[key]!, b[key]!));
+      if (a.truth === b.truth) gen.push(cosine(a[key]!, b[key]!));
+      else if (certainlyDifferent(a.truth, b.truth)) imp.push(cosine(a[key]!, b[key]!));
     }
   const sightings: number[] = [];
   const people = [...new Set(known.map((f) => f.truth))];
@@ -289,7 +278,7 @@ function perFace(faces: CollectedFace[], key: 'vm' | 'vf'): Record<string, numbe
       if (!certainlyDifferent(q.truth, p)) continue;
       const sims = known
         .filter((f) => f.truth === p)
-        .map((f) => cos(q[key]!, f[key]!))
+        .map((f) => cosine(q[key]!, f[key]!))
         .sort((x, y) => y - x)
         .slice(0, 3);
       sightings.push(sims.reduce((s, v) => s + v, 0) / sims.length);

@@ -94,6 +94,14 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   });
   const sim = (i: number, j: number): number =>
     trackSimilarity(best[i] as number[][], best[j] as number[][], PAIRS);
+  // pairs inside a person are read twice more (cohesion, each sighting's score): scored once
+  const memo = new Map<number, number>();
+  const simOf = (i: number, j: number): number => {
+    const key = i < j ? i * ids.length + j : j * ids.length + i;
+    let s = memo.get(key);
+    if (s === undefined) memo.set(key, (s = sim(i, j)));
+    return s;
+  };
   const clusters = clusterBySimilarity(ids.length, sim, {
     threshold: opts.threshold,
     // two tracks in the same frames of one source are two people
@@ -106,7 +114,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
     const cams = [...new Set(members.map((i) => (tracks[i] as TrackRow).camera))].sort();
     if (members.length < opts.minTracks || cams.length < opts.minCameras) continue;
     let weakest = 1;
-    for (const i of members) for (const j of members) if (i < j) weakest = Math.min(weakest, sim(i, j));
+    for (const i of members) for (const j of members) if (i < j) weakest = Math.min(weakest, simOf(i, j));
     candidates.push({
       members,
       tracks: members.length,
@@ -130,7 +138,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
       if (!source) continue;
       // a sighting's score: its mean similarity to the person's other sightings
       const others = c.members.filter((j) => j !== i);
-      const score = others.reduce((a, j) => a + sim(i, j), 0) / Math.max(1, others.length);
+      const score = others.reduce((a, j) => a + simOf(i, j), 0) / Math.max(1, others.length);
       results.push(
         sightingResult(
           'face',

@@ -331,15 +331,12 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         lms[i] = new faceapi.FaceLandmarks68(rel, { width: c.width, height: c.height }).shiftBy(b[0], b[1]);
       });
     }
+    // each new face's 68 points in image pixels, read by the layout check and the aligner
+    const points = lms.map((lm) => lm?.positions.map((p): [number, number] => [p.x, p.y]));
     // landmark layout of each new face, in the box it was found in: no face layout, no face
     const layouts = kept.map((c, i) => {
-      const lm = lms[i];
-      return lm
-        ? faceLayout(
-            lm.positions.map((p): [number, number] => [p.x, p.y]),
-            c.imgBox,
-          )
-        : undefined;
+      const pts = points[i];
+      return pts ? faceLayout(pts, c.imgBox) : undefined;
     });
     const laidOut = (i: number): boolean => {
       const l = layouts[i];
@@ -364,12 +361,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
     const toEmbed = todo.filter(isFace);
     if (toEmbed.length > 0) {
       const aligned = toEmbed.map((i) => {
-        const lm = lms[i] as FaceLandmarks;
-        if (recognizer.aligner) {
-          const pts = lm.positions.map((p): [number, number] => [p.x, p.y]);
-          return recognizer.aligner.align(img, (kept[i] as (typeof kept)[number]).imgBox, pts);
-        }
-        const r = lm.align(null, { useDlibAlignment: true });
+        if (recognizer.aligner)
+          return recognizer.aligner.align(img, (kept[i] as (typeof kept)[number]).imgBox, points[i]!);
+        const r = (lms[i] as FaceLandmarks).align(null, { useDlibAlignment: true });
         const c = roundBoxOut(clipBox([r.x, r.y, r.width, r.height], img.width, img.height));
         return cropBox(img, [c[0], c[1], Math.max(1, c[2]), Math.max(1, c[3])]);
       });
@@ -413,9 +407,9 @@ export async function createFaceAnalyzer(init: FaceAnalyzerInit = {}): Promise<F
         const lm = lms[i];
         const vec = vectors[i];
         if (!lm || !vec) continue;
-        const landmarks = lm.positions.map((p): [number, number] => [
-          p.x * map.sx + map.dx,
-          p.y * map.sy + map.dy,
+        const landmarks = points[i]!.map(([x, y]): [number, number] => [
+          x * map.sx + map.dx,
+          y * map.sy + map.dy,
         ]);
         const { yaw, pitch } = poseFromLandmarks(landmarks);
         const embeddingNorm = norm(vec);

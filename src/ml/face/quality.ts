@@ -1,4 +1,5 @@
 /** Face quality measures from pixels and landmarks: pure functions, no model. */
+import { fivePointsFrom68, type Point } from '../../core/align.js';
 import type { Box } from '../../core/types.js';
 
 /** Side of the square grey patch sharpness is measured on, so faces of any size compare. */
@@ -129,17 +130,6 @@ export function faceLayout(
   box: Box,
 ): { noseDrop: number; eyeSpan: number } {
   if (lm.length < 68 || box[2] <= 0 || box[3] <= 0) return { noseDrop: 0, eyeSpan: 0 };
-  const centre = (from: number): [number, number] => {
-    let x = 0;
-    let y = 0;
-    for (let i = from; i < from + 6; i++) {
-      x += (lm[i] as readonly [number, number])[0];
-      y += (lm[i] as readonly [number, number])[1];
-    }
-    return [x / 6, y / 6];
-  };
-  const [lx, ly] = centre(36);
-  const [rx, ry] = centre(42);
-  const nose = lm[30] as readonly [number, number];
+  const [[lx, ly], [rx, ry], nose] = fivePointsFrom68(lm) as [Point, Point, Point];
   return { noseDrop: (nose[1] - box[1]) / box[3], eyeSpan: Math.hypot(rx - lx, ry - ly) / box[2] };
 }
