@@ -1,7 +1,7 @@
 /**
  * Plate search through the VIDEO path, as the acceptance check runs it: the OpenALPR photos of a
- * region composed into one 1280x720 25 fps H.264 clip (each photo letterboxed, shown 2 s, in file
- * order), indexed with the real CLI (`sightline index --no-faces`, default sampling and motion
+ * region composed into one 1280x720 H.264 clip (each photo letterboxed, shown 2 s, in file order;
+ * 10 fps, CRF 18 by default, the held-out check's footage; `--fps 25 --crf 23` is the older setup), indexed with the real CLI (`sightline index --no-faces`, default sampling and motion
  * gating), then searched with a watchlist of the true plates (`search plate --watchlist --limit 3`).
  * A plate is found when one of its top-3 results has its evidence inside that photo's 2 s window.
  * Also the real yolov4 video, searched by its plate.
@@ -9,7 +9,7 @@
  * The photos are licensed for internal testing only: clips, frames and stores go to eval-out/
  * (git-ignored) and are never copied into the repo.
  *
- *   npx tsx scripts/eval-plates-video.ts [--regions us,eu,br] [--max-per-region N]
+ *   npx tsx scripts/eval-plates-video.ts [--regions us,eu,br] [--max-per-region N] [--fps 10] [--crf 18]
  *        [--out eval-out/plates-video.json] [--reuse-clips] [--no-real]
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -25,7 +25,6 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'bin', 'sightline.js');
 const W = 1280;
 const H = 720;
-const FPS = 25;
 const SECONDS = 2;
 
 const args = process.argv.slice(2);
@@ -33,6 +32,8 @@ const arg = (name: string): string | undefined => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
+const FPS = Number(arg('--fps') ?? 10);
+const CRF = Number(arg('--crf') ?? 18);
 const regions = (arg('--regions') ?? 'us,eu,br').split(',').filter(Boolean);
 const maxPerRegion = Number(arg('--max-per-region') ?? Infinity);
 const outPath = arg('--out') ?? 'eval-out/plates-video.json';
@@ -94,7 +95,7 @@ async function composeClip(dir: string, rows: Row[], out: string): Promise<void>
       '-preset',
       'veryfast',
       '-crf',
-      '23',
+      String(CRF),
       '-pix_fmt',
       'yuv420p',
       out,
@@ -177,7 +178,7 @@ async function evalRegion(region: string) {
     .slice(0, maxPerRegion);
   const rdir = join(work, region);
   mkdirSync(rdir, { recursive: true });
-  const clip = join(rdir, `${region}-${rows.length}.mp4`);
+  const clip = join(rdir, `${region}-${rows.length}-${FPS}fps-crf${CRF}.mp4`);
   let composeMs = 0;
   if (!(reuseClips && existsSync(clip))) {
     const t0 = performance.now();
@@ -305,7 +306,7 @@ mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(
   outPath,
   JSON.stringify(
-    { date: new Date().toISOString(), maxPerRegion: rows(maxPerRegion), regions: reports, real },
+    { date: new Date().toISOString(), fps: FPS, crf: CRF, maxPerRegion: rows(maxPerRegion), regions: reports, real },
     null,
     2,
   ),

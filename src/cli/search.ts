@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { normalisePattern } from '../core/plate.js';
+import { COLOUR_NAMES, VEHICLE_TYPES } from '../core/vehicle.js';
 import type { SearchDocument, SearchResult } from '../core/types.js';
 import { errorMessage, InputError, PartialFailure, UsageError } from '../errors.js';
 import { AuditLog } from '../infra/audit-log.js';
@@ -85,6 +86,8 @@ says how often different people scored as high on CCTV-like faces (docs/accuracy
     .argument('[pattern...]', 'plate patterns, e.g. LE21ABC, LE2*, ?E21A?C')
     .addOption(new Option('--watchlist <file>', "instead of patterns: one pattern a line, optional ',label'"))
     .addOption(new Option('--exact', 'no OCR tolerance'))
+    .addOption(new Option('--vehicle <type>', 'only vehicles seen as this type').choices([...VEHICLE_TYPES]))
+    .addOption(new Option('--colour <name>', 'only vehicles seen in this colour').choices([...COLOUR_NAMES]))
     .addOption(storeOption())
     .addOption(new Option('--limit <n>', 'most sightings per pattern').default('50'))
     .addOption(new Option('--json', 'one JSON document on stdout (input for `sightline export`)'))
@@ -94,9 +97,14 @@ says how often different people scored as high on CCTV-like faces (docs/accuracy
 Examples:
   sightline search plate LE21ABC
   sightline search plate 'LE*' --json > results.json
-  sightline search plate --watchlist wanted.txt`,
+  sightline search plate --watchlist wanted.txt
+  sightline search plate 'LE2*' --vehicle motorcycle --colour red
+
+Vehicle type and colour come from a COCO vehicle detector (car, motorcycle, bus, truck; vans are
+seen as car or truck) and the body's pixels; a sighting whose vehicle was not seen has neither
+and is left out by --vehicle and --colour.`,
     )
-    .action(async (patterns: string[], opts: CommonOpts & { watchlist?: string; exact?: boolean }) => {
+    .action(async (patterns: string[], opts: PlateOpts) => {
       await plateAction(patterns, opts);
     });
 
@@ -277,10 +285,9 @@ async function faceAction(
   await finish(store, doc, Boolean(opts.json), problems);
 }
 
-async function plateAction(
-  patterns: string[],
-  opts: CommonOpts & { watchlist?: string; exact?: boolean },
-): Promise<void> {
+type PlateOpts = CommonOpts & { watchlist?: string; exact?: boolean; vehicle?: string; colour?: string };
+
+async function plateAction(patterns: string[], opts: PlateOpts): Promise<void> {
   const limit = parseLimit(opts.limit);
   if (opts.watchlist && patterns.length > 0) throw new UsageError('give patterns or --watchlist, not both');
   let list: PlatePattern[];
@@ -302,7 +309,12 @@ async function plateAction(
   }
   for (const p of list) validatePattern(p.pattern);
   const store = await Store.open(storePath(opts.store), { create: false });
-  const results = await searchPlates(store, list, { exact: Boolean(opts.exact), limit });
+  const results = await searchPlates(store, list, {
+    exact: Boolean(opts.exact),
+    limit,
+    ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
+    ...(opts.colour ? { colour: opts.colour } : {}),
+  });
   const doc: SearchDocument = {
     query: {
       kind: 'plate',
@@ -312,6 +324,8 @@ async function plateAction(
       })),
       ...(opts.watchlist ? { watchlist: resolve(opts.watchlist) } : {}),
       exact: Boolean(opts.exact),
+      ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
+      ...(opts.colour ? { colour: opts.colour } : {}),
       limit,
       store: store.dir,
       time: new Date().toISOString(),
@@ -343,6 +357,11 @@ function fmr(st: NonNullable<SearchResult['strength']>): string {
   return `${/below 1 in/.test(st.statement) ? '<' : '~'}1/${n}`;
 }
 
+/** "red car (0.62)": colour, type and the type's confidence. */
+export function vehicleText(v: NonNullable<SearchResult['vehicle']>): string {
+  return `${v.colour ? `${v.colour} ` : ''}${v.type} (${v.confidence.toFixed(2)})`;
+}
+
 function printResults(results: SearchResult[]): void {
   if (results.length === 0) {
     process.stdout.write('no sightings found\n');
@@ -358,14 +377,24 @@ function printResults(results: SearchResult[]): void {
     r.score.toFixed(3),
     r.strength ? `${r.strength.band} (FMR ${fmr(r.strength)})` : '',
     r.text !== undefined ? safeText(r.text) : '',
+    r.vehicle ? vehicleText(r.vehicle) : '',
     safeText(basename(r.source.path)),
   ]);
   const hasPattern = results.some((r) => r.pattern !== undefined);
   const hasText = results.some((r) => r.text !== undefined);
   const hasStrength = results.some((r) => r.strength !== undefined);
-  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'strength', 'plate', 'file'];
+  const hasVehicle = results.some((r) => r.vehicle !== undefined);
+  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'strength', 'plate', 'vehicle', 'file'];
   const keep = headers.map((h) =>
-    h === 'pattern' ? hasPattern : h === 'plate' ? hasText : h === 'strength' ? hasStrength : true,
+    h === 'pattern'
+      ? hasPattern
+      : h === 'plate'
+        ? hasText
+        : h === 'strength'
+          ? hasStrength
+          : h === 'vehicle'
+            ? hasVehicle
+            : true,
   );
   process.stdout.write(
     table(

@@ -38,6 +38,8 @@ export const IndexSettingsSchema = z
          * back scanSeconds. Set it to scanSeconds to scan at one pace throughout.
          */
         quietScanSeconds: z.number().positive().max(3600).default(2),
+        /** Look at the vehicle carrying each plate (type and colour, a COCO detector on a crop). */
+        vehicles: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

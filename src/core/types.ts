@@ -1,4 +1,5 @@
 /** Shared shapes of Sightline. Pure data: no I/O, no behaviour. */
+import type { VehicleLook } from './vehicle.js';
 
 /** Axis-aligned box in pixels: [x, y, w, h], top-left origin. */
 export type Box = [number, number, number, number];
@@ -88,6 +89,8 @@ export interface PlateReading {
   alternatives: Array<Array<{ char: string; p: number }>>;
   /** JPEG of the plate crop. */
   crop?: Buffer;
+  /** The vehicle carrying the plate, when the vehicle detector looked at this reading. */
+  vehicle?: VehicleLook;
 }
 
 /** What a time base came from, in order of trust. */
@@ -128,6 +131,18 @@ export interface SearchResult {
   evidence: { offset: number; box: Box; frame?: number; pts?: number };
   /** Faces: how strong the match is, with the false-match rate measured at its score. */
   strength?: { band: string; falseMatchRate: number; statement: string };
+  /** Plates: the vehicle carrying the plate, when it was seen (type and colour with confidences). */
+  vehicle?: VehicleInfo;
+}
+
+/** A plate result's vehicle (contract: `{ type, colour, confidence }`). */
+export interface VehicleInfo {
+  type: string;
+  colour: string | null;
+  /** Confidence of the type, 0..1. */
+  confidence: number;
+  /** Confidence of the colour, 0..1 (absent without a colour). */
+  colourConfidence?: number;
 }
 
 export interface SearchDocument {

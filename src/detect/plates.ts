@@ -4,6 +4,7 @@
  */
 import sharp from 'sharp';
 import type { Box, Frame, PlateReading } from '../core/types.js';
+import { overlapOfSmaller } from '../core/geometry.js';
 import { cropRgb, loadPaddleOcr, type PaddleOcr, type RgbImage, type TextBox } from '../ml/ocr/paddle.js';
 
 export interface PlateReaderOptions {
@@ -23,6 +24,12 @@ export interface PlateReaderOptions {
   mergeLines?: boolean;
   /** Attach a JPEG crop to every reading (default true). */
   crops?: boolean;
+  /**
+   * Read again, enlarged, each plate-shaped text box that gave no confident plate (default true):
+   * the area around the box is upscaled so its text is ZOOM_TEXT_HEIGHT px tall, then detected
+   * and recognised on its own (see docs/accuracy-plates.md).
+   */
+  zoom?: boolean;
 }
 
 export interface PlateReader {
@@ -110,19 +117,112 @@ async function jpegCrop(img: RgbImage, b: TextBox): Promise<Buffer> {
     .toBuffer();
 }
 
+/** Text height (px) a zoomed read enlarges a text box to. */
+export const ZOOM_TEXT_HEIGHT = 72;
+/** Largest enlargement of a zoomed read. */
+export const ZOOM_MAX_SCALE = 4;
+/** Zoomed reads per image, the most probable boxes first. */
+export const ZOOM_MAX_BOXES = 6;
+/** A reading at least this confident (and 5+ characters) needs no zoomed second look. */
+export const ZOOM_SETTLED_CONFIDENCE = 0.9;
+
+type Scored = PlateReading & { score: number };
+
 /** Readings of one RGB image in its own pixels, best first. Exposed for the evaluation. */
 export async function readRgb(
   ocr: PaddleOcr,
   img: RgbImage,
   opts: PlateReaderOptions = {},
-): Promise<Array<PlateReading & { score: number }>> {
+): Promise<Scored[]> {
   const boxes = await ocr.detect(img, {
     limitSide: opts.detLimitSide ?? DET_LIMIT_SIDE,
     unclipRatio: opts.unclipRatio ?? 1.3,
   });
   const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
+  const first = await readBoxes(ocr, img, candidates, opts);
+  if (opts.zoom === false) return dedupe(first);
+  const zoomed: Scored[] = [];
+  const todo = candidates
+    .filter((b) => {
+      const a = b.w / Math.max(1, b.h);
+      if (a < PLATE_MIN_ASPECT || a > 8) return false;
+      const settled = first.some(
+        (r) =>
+          r.confidence >= ZOOM_SETTLED_CONFIDENCE &&
+          r.text.length >= 5 &&
+          overlapOfSmaller(r.box, [b.x, b.y, b.w, b.h]) >= 0.5,
+      );
+      return !settled;
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, ZOOM_MAX_BOXES);
+  for (const b of todo) {
+    // the box with room around it: a plate's other half, or its rows, may lie outside the box
+    const padX = Math.max(0.5 * b.w, b.h);
+    const padY = b.h;
+    const x0 = Math.max(0, Math.floor(b.x - padX));
+    const y0 = Math.max(0, Math.floor(b.y - padY));
+    const x1 = Math.min(img.width, Math.ceil(b.x + b.w + padX));
+    const y1 = Math.min(img.height, Math.ceil(b.y + b.h + padY));
+    if (x1 - x0 < 8 || y1 - y0 < 8) continue;
+    const k = Math.min(ZOOM_MAX_SCALE, Math.max(1, ZOOM_TEXT_HEIGHT / b.h));
+    const region = cropRgb(img, x0, y0, x1 - x0, y1 - y0);
+    const big = k > 1 ? await upscale(region, k) : region;
+    const inner = await readRgb(ocr, big, {
+      ...opts,
+      zoom: false,
+      crops: false,
+      detLimitSide: DET_LIMIT_SIDE,
+    });
+    for (const r of inner) {
+      const box: Box = [x0 + r.box[0] / k, y0 + r.box[1] / k, r.box[2] / k, r.box[3] / k];
+      zoomed.push({
+        ...r,
+        box,
+        ...(opts.crops === false
+          ? {}
+          : { crop: await jpegCrop(img, { x: box[0], y: box[1], w: box[2], h: box[3], score: r.score }) }),
+      });
+    }
+  }
+  return dedupe(preferZoomed(first, zoomed));
+}
+
+async function upscale(img: RgbImage, k: number): Promise<RgbImage> {
+  const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .resize(Math.round(img.width * k), Math.round(img.height * k), { kernel: 'cubic' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Strength of a reading when two of one place disagree: confidence, then length. */
+function weight(r: Scored): number {
+  return Math.round(r.confidence * 50) / 50 + 0.001 * Math.min(r.text.length, 8);
+}
+
+/**
+ * First-pass and zoomed readings of one place are one plate read twice: the stronger stays.
+ * Readings of other places stay as they are.
+ */
+export function preferZoomed(first: Scored[], zoomed: Scored[]): Scored[] {
+  const out: Scored[] = [];
+  const all = [...first, ...zoomed].sort((a, b) => weight(b) - weight(a));
+  for (const r of all) {
+    if (out.some((k) => overlapOfSmaller(k.box, r.box) >= 0.5)) continue;
+    out.push(r);
+  }
+  return out;
+}
+
+async function readBoxes(
+  ocr: PaddleOcr,
+  img: RgbImage,
+  candidates: readonly TextBox[],
+  opts: PlateReaderOptions,
+): Promise<Scored[]> {
   const minConf = opts.minConfidence ?? 0.5;
-  const readings: Array<PlateReading & { score: number }> = [];
+  const readings: Scored[] = [];
   for (const b of candidates) {
     if (b.w / Math.max(1, b.h) < PLATE_MIN_ASPECT || b.w / Math.max(1, b.h) > PLATE_MAX_ASPECT) continue;
     let crop = cropRgb(img, b.x, b.y, b.w, b.h);
@@ -144,7 +244,11 @@ export async function readRgb(
       ...(opts.crops === false ? {} : { crop: await jpegCrop(img, b) }),
     });
   }
-  readings.sort((a, b) => b.score - a.score);
+  return readings;
+}
+
+function dedupe(input: Scored[]): Scored[] {
+  const readings = [...input].sort((a, b) => b.score - a.score);
   // a reading inside a better or longer one whose text holds it is the same plate, read in part
   const kept: typeof readings = [];
   for (const r of readings) {

@@ -83,6 +83,7 @@ export function renderHtml(d: ReportData): string {
         ['Time', timeRange(e)],
         ['Score', score],
         ...(e.strength ? ([['Strength', e.strength]] as Array<[string, string]>) : []),
+        ...(e.vehicle ? ([['Vehicle', e.vehicle]] as Array<[string, string]>) : []),
         ...(e.pattern ? ([['Pattern / person', e.pattern]] as Array<[string, string]>) : []),
         ...(e.text ? ([['Reading', e.text]] as Array<[string, string]>) : []),
         [

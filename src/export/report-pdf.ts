@@ -103,6 +103,7 @@ export async function renderPdf(d: ReportData): Promise<Buffer> {
         : `${e.score.toFixed(3)} (threshold ${e.threshold.toFixed(3)}: ${e.score >= e.threshold ? 'at or above' : 'below'})`,
     );
     if (e.strength) line('Strength', e.strength);
+    if (e.vehicle) line('Vehicle', e.vehicle);
     if (e.pattern) line('Pattern / person', e.pattern);
     const at = evidenceTime(e);
     line(

@@ -24,6 +24,14 @@ const result = z.object({
     pts: finite.optional(),
   }),
   strength: z.object({ band: z.string(), falseMatchRate: finite, statement: z.string() }).optional(),
+  vehicle: z
+    .object({
+      type: z.string(),
+      colour: z.string().nullable(),
+      confidence: finite,
+      colourConfidence: finite.optional(),
+    })
+    .optional(),
 });
 
 const document = z.object({

@@ -31,6 +31,8 @@ export interface TimelineEntry {
   threshold: number | null;
   /** Faces: the match's strength in words, with its measured false-match rate. */
   strength: string | null;
+  /** Plates: the vehicle seen carrying the plate, in words ("blue car, type confidence 0.35"). */
+  vehicle: string | null;
   evidenceOffset: number;
   evidencePts: number | null;
   evidenceFrame: number | null;
@@ -106,6 +108,7 @@ export function buildTimeline(
     score: r.score,
     threshold: thresholdFor(r.kind, doc.query, settings),
     strength: r.strength?.statement ?? null,
+    vehicle: r.vehicle ? vehicleWords(r.vehicle) : null,
     evidenceOffset: r.evidence.offset,
     evidencePts: r.evidence.pts ?? null,
     evidenceFrame: r.evidence.frame ?? null,
@@ -113,6 +116,14 @@ export function buildTimeline(
     files: null,
     frameError: null,
   }));
+}
+
+/** A result's vehicle as a report states it: what was seen and how sure the detector was. */
+export function vehicleWords(v: NonNullable<SearchResult['vehicle']>): string {
+  const colour = v.colour
+    ? `${v.colour} ${v.type} (colour confidence ${(v.colourConfidence ?? 0).toFixed(2)}, `
+    : `${v.type} (`;
+  return `${colour}type confidence ${v.confidence.toFixed(2)})`;
 }
 
 export const CSV_COLUMNS = [
@@ -127,6 +138,7 @@ export const CSV_COLUMNS = [
   'score',
   'threshold',
   'strength',
+  'vehicle',
   'pattern',
   'text',
   'evidence_offset_s',
@@ -159,6 +171,7 @@ export function timelineCsv(entries: readonly TimelineEntry[]): string {
       e.score,
       e.threshold,
       e.strength,
+      e.vehicle,
       e.pattern,
       e.text,
       e.evidenceOffset,

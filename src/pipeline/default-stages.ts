@@ -7,6 +7,8 @@ import type { IndexSettings } from '../config/settings.js';
 import { createPlateReader, DET_LIMIT_SIDE } from '../detect/plates.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
 import { trackPlates, type FrameReadings } from '../track/plates.js';
+import { createVehicleLooker } from '../detect/vehicles.js';
+import { loadVehicleDetector } from '../ml/vehicle/nanodet.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FaceStage, LinkedTrack, Observed, PlateStage, Stages } from './stages.js';
 
@@ -22,7 +24,7 @@ export function pipelineVersion(settings: IndexSettings): string {
   const m = settings.motion;
   const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.fullFrameSeconds}/${m.threshold}` : '';
   const plates = settings.plates.enabled
-    ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}`
+    ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}${settings.plates.vehicles ? '|vehicles' : ''}`
     : '';
   const faces = settings.faces.enabled ? `|face-rec=${settings.faces.recognizer}` : '';
   return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}${faces}`;
@@ -112,6 +114,8 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader();
+    const detector = settings.plates.vehicles ? await loadVehicleDetector() : null;
+    const looker = detector ? createVehicleLooker(detector) : null;
     const scanOpts = {
       ...DEFAULT_SCAN,
       scanSeconds: settings.plates.scanSeconds,
@@ -123,6 +127,7 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
       modelId: reader.modelId,
       beginSource: () => {
         scan = newScanState();
+        looker?.beginSource();
       },
       process: async (frame) => {
         // text detection only where a plate is new or being followed (src/core/scan-plan.ts)
@@ -145,10 +150,14 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
           frame.offset,
           readings.map((r) => r.box),
         );
+        await looker?.look(frame, readings);
         return readings;
       },
       link: linkPlates,
-      dispose: () => reader.dispose(),
+      dispose: async () => {
+        detector?.dispose();
+        await reader.dispose();
+      },
     };
     stages.plates = plates;
   }

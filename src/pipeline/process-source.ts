@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { wallClock } from '../core/time.js';
 import type { Box, FaceDetection, Frame, PlateReading, SourceInfo } from '../core/types.js';
+import { settleVehicle } from '../core/vehicle.js';
 import { BufferPool } from '../infra/buffer-pool.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
 import { createMotionDetector } from '../detect/motion.js';
@@ -234,6 +235,7 @@ export async function processSource(
     char_conf: JSON.stringify(o.det.charConfidences),
     alternatives: JSON.stringify(o.det.alternatives),
     crop: o.det.crop ?? null,
+    vehicle: o.det.vehicle ? JSON.stringify(o.det.vehicle) : '',
   }));
 
   const trackRows: TrackRow[] = [
@@ -372,6 +374,20 @@ export function coverAll<T>(
   return out;
 }
 
+/** A plate track's vehicle, settled from the looks its readings got (null columns when none). */
+function vehicleColumns(
+  dets: ReadonlyArray<{ box: Box }>,
+): Pick<TrackRow, 'vehicle_type' | 'vehicle_colour' | 'vehicle_confidence' | 'colour_confidence'> {
+  const looks = dets.flatMap((d) => ('vehicle' in d && d.vehicle ? [(d as PlateReading).vehicle!] : []));
+  const v = settleVehicle(looks);
+  return {
+    vehicle_type: v?.type ?? null,
+    vehicle_colour: v?.colour ?? null,
+    vehicle_confidence: v ? v.confidence : -1,
+    colour_confidence: v?.colour ? v.colourConfidence : -1,
+  };
+}
+
 /** A detection that search and clustering may score: a face not marked unusable (plates: none). */
 function usableOf(d: { box: Box }): boolean {
   return 'descriptor' in d && (d as FaceDetection).usable !== false;
@@ -411,6 +427,7 @@ export function toTrackRows<T extends { box: Box }>(
       model_id: modelId,
       thumb: thumbOf(best.det) ?? null,
       usable: kind === 'face' ? members.filter((m) => usableOf(m.det)).length : 0,
+      ...vehicleColumns(members.map((m) => m.det)),
     };
   });
 }

@@ -12,6 +12,10 @@ export interface PlateSearchOptions {
   exact: boolean;
   /** Per pattern. */
   limit: number;
+  /** Only sightings whose vehicle was seen as this type (car, motorcycle, bus, truck, van). */
+  vehicle?: string;
+  /** Only sightings whose vehicle was seen in this colour. */
+  colour?: string;
 }
 
 interface Hit {
@@ -31,10 +35,19 @@ export async function searchPlates(
   patterns: PlatePattern[],
   opts: PlateSearchOptions,
 ): Promise<SearchResult[]> {
-  const rows = await store.plateRows();
-  const tracks = new Map((await store.tracks('plate')).map((t) => [t.id, t]));
+  const filtered = opts.vehicle !== undefined || opts.colour !== undefined;
+  const tracks = new Map(
+    (
+      await store.plateTracks({
+        ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
+        ...(opts.colour ? { colour: opts.colour } : {}),
+      })
+    ).map((t) => [t.id, t]),
+  );
+  const rows = filtered && tracks.size === 0 ? [] : await store.plateRows();
   const byTrack = new Map<string, PlateRow[]>();
   for (const r of rows) {
+    if (!tracks.has(r.track_id)) continue;
     const list = byTrack.get(r.track_id);
     if (list) list.push(r);
     else byTrack.set(r.track_id, [r]);

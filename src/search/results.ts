@@ -1,5 +1,5 @@
 import { wallClock } from '../core/time.js';
-import type { Box, SearchResult } from '../core/types.js';
+import type { Box, SearchResult, VehicleInfo } from '../core/types.js';
 import type { SourceRow, Store, TrackRow } from '../store/store.js';
 
 /** Looks up sources once per search; only sources whose indexing completed are searchable. */
@@ -44,5 +44,17 @@ export function sightingResult(
       pts: evidence.pts,
       box: evidence.box.map((v) => Math.round(v * 10) / 10) as Box,
     },
+    ...(kind === 'plate' && track.vehicle_type ? { vehicle: vehicleInfo(track) } : {}),
+  };
+}
+
+/** The vehicle columns of a plate track as a result's `vehicle`. */
+export function vehicleInfo(track: TrackRow): VehicleInfo {
+  const r2 = (v: number): number => Math.round(v * 100) / 100;
+  return {
+    type: track.vehicle_type ?? '',
+    colour: track.vehicle_colour ?? null,
+    confidence: r2(Math.max(0, track.vehicle_confidence)),
+    ...(track.vehicle_colour ? { colourConfidence: r2(Math.max(0, track.colour_confidence)) } : {}),
   };
 }

@@ -43,7 +43,7 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
     ),
   ].map((s) => JSON.parse(s) as unknown);
   const models = [
-    ...[...readManifest('faces'), ...readManifest('plates')].map((m) => ({
+    ...[...readManifest('faces'), ...readManifest('plates'), ...readManifest('vehicles')].map((m) => ({
       id: m.id,
       package: m.package,
       file: m.file,

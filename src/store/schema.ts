@@ -1,7 +1,7 @@
 import { Binary, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 
 /** Bumped when a table's columns change; a store of another version is refused with a clear message. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Columns every detection row shares, so search and export treat faces and plates alike. */
 export interface DetectionRowBase {
@@ -77,6 +77,8 @@ export interface PlateRow extends DetectionRowBase {
   /** JSON Array<Array<{char, p}>> */
   alternatives: string;
   crop: Buffer | null;
+  /** JSON VehicleLook of this reading ('' when the vehicle was not looked at). */
+  vehicle: string;
 }
 
 export interface TrackRow {
@@ -101,6 +103,14 @@ export interface TrackRow {
   thumb: Buffer | null;
   /** Face tracks: how many of its faces are usable for matching (0: a head seen, never matched). */
   usable: number;
+  /** Plate tracks: the vehicle's type, when it was seen (core/vehicle.ts VehicleType). */
+  vehicle_type: string | null;
+  /** Plate tracks: the vehicle's main colour, when it was seen. */
+  vehicle_colour: string | null;
+  /** Confidence of the type (0..1); -1 when no vehicle was seen. */
+  vehicle_confidence: number;
+  /** Confidence of the colour (0..1); -1 when none. */
+  colour_confidence: number;
 }
 
 const f64 = (name: string, nullable = false): Field => new Field(name, new Float64(), nullable);
@@ -173,6 +183,7 @@ export const platesSchema = new Schema([
   str('char_conf'),
   str('alternatives'),
   bin('crop'),
+  str('vehicle'),
 ]);
 
 export const tracksSchema = new Schema([
@@ -196,6 +207,10 @@ export const tracksSchema = new Schema([
   str('model_id'),
   bin('thumb'),
   i32('usable'),
+  str('vehicle_type', true),
+  str('vehicle_colour', true),
+  f64('vehicle_confidence'),
+  f64('colour_confidence'),
 ]);
 
 export const metaSchema = new Schema([str('key'), str('value')]);

@@ -375,7 +375,16 @@ export class Store {
   }
 
   /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
-  async tracks(kind?: 'face' | 'plate', ids?: readonly string[]): Promise<TrackRow[]> {
+  /** Plate tracks whose vehicle has this type and/or colour (the filter is part of the store query). */
+  async plateTracks(filter: { vehicle?: string; colour?: string } = {}): Promise<TrackRow[]> {
+    const where = [
+      ...(filter.vehicle ? [`vehicle_type = ${sqlString(filter.vehicle)}`] : []),
+      ...(filter.colour ? [`vehicle_colour = ${sqlString(filter.colour)}`] : []),
+    ];
+    return this.tracks('plate', undefined, where);
+  }
+
+  async tracks(kind?: 'face' | 'plate', ids?: readonly string[], where: string[] = []): Promise<TrackRow[]> {
     const t = await this.table('tracks');
     if (!t) return [];
     const read = async (where: string[]): Promise<TrackRow[]> => {
@@ -385,7 +394,7 @@ export class Store {
         (r) => ({ ...r, thumb: r.thumb ? Buffer.from(r.thumb) : null }) as TrackRow,
       );
     };
-    const byKind = kind ? [`kind = ${sqlString(kind)}`] : [];
+    const byKind = [...(kind ? [`kind = ${sqlString(kind)}`] : []), ...where];
     if (!ids) return read(byKind);
     const out: TrackRow[] = [];
     for (let i = 0; i < ids.length; i += 500) {
