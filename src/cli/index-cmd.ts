@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { basename } from 'node:path';
 import { parseStartOption } from '../core/time.js';
 import { parseIndexSettings } from '../config/settings.js';
+import { PLATE_REGIONS } from '../core/plate-format.js';
 import { PartialFailure, UsageError } from '../errors.js';
 import { indexProgress, progressWanted, type IndexProgress } from '../infra/progress.js';
 import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
@@ -21,6 +22,7 @@ interface IndexOpts {
   motion: boolean;
   device: string;
   faceRecognizer: string;
+  plateRegion: string;
 }
 
 export function registerIndex(program: Command): void {
@@ -59,6 +61,14 @@ export function registerIndex(program: Command): void {
         .env('SIGHTLINE_FACE_RECOGNIZER')
         .default('mobilefacenet'),
     )
+    .addOption(
+      new Option(
+        '--plate-region <code>',
+        `plate formats settled readings are written in: auto (inferred per file from its readings), none, or ${PLATE_REGIONS.join(', ')}`,
+      )
+        .env('SIGHTLINE_PLATE_REGION')
+        .default('auto'),
+    )
     .addHelpText(
       'after',
       `
@@ -89,7 +99,7 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
   const settings = parseIndexSettings({
     sampling: { fps, maxWidth },
     faces: { enabled: opts.faces, recognizer: opts.faceRecognizer },
-    plates: { enabled: opts.plates },
+    plates: { enabled: opts.plates, region: opts.plateRegion },
     motion: { enabled: opts.motion },
     runtime: { device: opts.device },
   });

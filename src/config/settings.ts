@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
+import { PLATE_REGIONS } from '../core/plate-format.js';
 
 /** Every tunable of indexing, with its default, in one place. Unknown keys are refused. */
 export const IndexSettingsSchema = z
@@ -40,6 +41,16 @@ export const IndexSettingsSchema = z
         quietScanSeconds: z.number().positive().max(3600).default(2),
         /** Look at the vehicle carrying each plate (type and colour, a COCO detector on a crop). */
         vehicles: z.boolean().default(true),
+        /**
+         * Plate formats settled texts are written in (core/plate-format.ts): a region code (gb, sk,
+         * br, ...), 'auto' (inferred per source from its own texts) or 'none' (as read).
+         */
+        region: z
+          .string()
+          .refine((r) => r === 'auto' || r === 'none' || PLATE_REGIONS.includes(r), {
+            message: `a plate region: auto, none or one of ${PLATE_REGIONS.join(', ')}`,
+          })
+          .default('auto'),
       })
       .strict()
       .prefault({}),

@@ -7,6 +7,7 @@ import type { IndexSettings } from '../config/settings.js';
 import { createPlateReader, DET_LIMIT_SIDE } from '../detect/plates.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
 import { trackPlates, type FrameReadings } from '../track/plates.js';
+import { formatTexts } from '../core/plate-format.js';
 import { createVehicleLooker } from '../detect/vehicles.js';
 import { loadVehicleDetector } from '../ml/vehicle/nanodet.js';
 import { TOOL_VERSION } from '../version.js';
@@ -24,7 +25,7 @@ export function pipelineVersion(settings: IndexSettings): string {
   const m = settings.motion;
   const motion = m.enabled ? `|motion=${m.keyframeSeconds}/${m.fullFrameSeconds}/${m.threshold}` : '';
   const plates = settings.plates.enabled
-    ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}${settings.plates.vehicles ? '|vehicles' : ''}`
+    ? `|plate-scan=${settings.plates.scanSeconds}/${settings.plates.quietScanSeconds}${settings.plates.vehicles ? '|vehicles' : ''}|region=${settings.plates.region}`
     : '';
   const faces = settings.faces.enabled ? `|face-rec=${settings.faces.recognizer}` : '';
   return `sightline-${TOOL_VERSION}|${kinds.join('+') || 'none'}|fps=${s.fps}|w=${s.maxWidth}${motion}${plates}${faces}`;
@@ -76,7 +77,7 @@ export function linkFaces(
   }));
 }
 
-export function linkPlates(obs: Array<Observed<PlateReading>>): LinkedTrack[] {
+export function linkPlates(obs: Array<Observed<PlateReading>>, region = 'none'): LinkedTrack[] {
   const frames: FrameReadings[] = byFrame(obs).map((f) => ({
     frame: f.sample,
     offset: f.offset,
@@ -84,10 +85,16 @@ export function linkPlates(obs: Array<Observed<PlateReading>>): LinkedTrack[] {
     readings: f.items,
   }));
   const at = indexOf(obs);
-  return trackPlates(frames).map((t) => ({
+  const tracks = trackPlates(frames);
+  // the settled texts in the plate formats of the camera's region; the readings stay as read
+  const { texts } = formatTexts(
+    tracks.map((t) => t.text),
+    region,
+  );
+  return tracks.map((t, i) => ({
     members: t.readings.map((r) => at.get(r.reading)!),
     best: at.get(t.best.reading)!,
-    text: t.text,
+    text: texts[i] ?? t.text,
     score: t.confidence,
   }));
 }
@@ -153,7 +160,7 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
         await looker?.look(frame, readings);
         return readings;
       },
-      link: linkPlates,
+      link: (obs) => linkPlates(obs, settings.plates.region),
       dispose: async () => {
         detector?.dispose();
         await reader.dispose();
