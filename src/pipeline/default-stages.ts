@@ -9,7 +9,7 @@ import { createFaceAnalyzer } from '../ml/face/index.js';
 import { trackPlates, type FrameReadings } from '../track/plates.js';
 import { formatTexts } from '../core/plate-format.js';
 import { createVehicleLooker } from '../detect/vehicles.js';
-import { loadVehicleDetector } from '../ml/vehicle/nanodet.js';
+import { loadVehicleDetector, type VehicleDetector } from '../ml/vehicle/nanodet.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FaceStage, LinkedTrack, Observed, PlateStage, Stages } from './stages.js';
 
@@ -100,7 +100,10 @@ export function linkPlates(obs: Array<Observed<PlateReading>>, region = 'none'):
 }
 
 /** The detectors of an index run, loaded once and shared by every file of the batch. */
-export async function buildStages(settings: IndexSettings): Promise<Stages> {
+export async function buildStages(
+  settings: IndexSettings,
+  parts: { vehicleDetector?: VehicleDetector } = {},
+): Promise<Stages> {
   const stages: Stages = {};
   if (settings.faces.enabled) {
     // 'cpu' is the tested default; onnxruntime (plates) stays on its CPU provider for now
@@ -121,7 +124,9 @@ export async function buildStages(settings: IndexSettings): Promise<Stages> {
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader();
-    const detector = settings.plates.vehicles ? await loadVehicleDetector() : null;
+    const detector = settings.plates.vehicles
+      ? (parts.vehicleDetector ?? (await loadVehicleDetector()))
+      : null;
     const looker = detector ? createVehicleLooker(detector) : null;
     const scanOpts = {
       ...DEFAULT_SCAN,
