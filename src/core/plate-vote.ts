@@ -65,6 +65,14 @@ export function clusterReadings(readings: readonly VoteReading[]): number[][] {
   return clusters;
 }
 
+/** Whether `short` is `long` with exactly one character left out. */
+export function dropsOne(long: string, short: string): boolean {
+  if (long.length !== short.length + 1) return false;
+  let i = 0;
+  while (i < short.length && long[i] === short[i]) i++;
+  return long.slice(i + 1) === short.slice(i);
+}
+
 /** The settled plate of a set of readings, or null when there is none. */
 export function settlePlate(readings: readonly VoteReading[]): SettledPlate | null {
   const clusters = clusterReadings(readings);
@@ -77,18 +85,25 @@ export function settlePlate(readings: readonly VoteReading[]): SettledPlate | nu
   clusters.sort((a, b) => b.length - a.length || mass(b) - mass(a));
   const members = clusters[0] ?? [];
 
-  // modal length, ties to the heavier length
+  // The plate's length: each reading votes for its own length, and half a vote for one more
+  // when it is another member's text with one character dropped (OCR drops a character at a
+  // tight box's edge or in merged strokes: CCLV3 beside CCLVN3 is the same plate, read short).
+  // Ties go to the heavier length.
+  const texts = members.map((i) => readings[i]?.text ?? '');
   const byLen = new Map<number, number>();
   for (const i of members) {
     const r = readings[i];
     if (!r) continue;
-    byLen.set(r.text.length, (byLen.get(r.text.length) ?? 0) + 1 + 1e-3 * meanConf(r) * (r.weight ?? 1));
+    const own = 1 + 1e-3 * meanConf(r) * (r.weight ?? 1);
+    byLen.set(r.text.length, (byLen.get(r.text.length) ?? 0) + own);
+    if (texts.some((t) => t.length === r.text.length + 1 && dropsOne(t, r.text)))
+      byLen.set(r.text.length + 1, (byLen.get(r.text.length + 1) ?? 0) + 0.5 * own);
   }
   let len = 0;
   let lenScore = -1;
-  for (const [l, s] of byLen) {
-    if (s > lenScore) {
-      lenScore = s;
+  for (const [l, sc] of byLen) {
+    if (sc > lenScore) {
+      lenScore = sc;
       len = l;
     }
   }

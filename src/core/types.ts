@@ -91,6 +91,8 @@ export interface PlateReading {
   crop?: Buffer;
   /** The vehicle carrying the plate, when the vehicle detector looked at this reading. */
   vehicle?: VehicleLook;
+  /** A reading kept only if a vehicle carries it (digits only: could be a date or a counter). */
+  needsVehicle?: boolean;
 }
 
 /** What a time base came from, in order of trust. */

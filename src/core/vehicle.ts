@@ -320,27 +320,45 @@ export function lookArea(plate: Box, width: number, height: number): Box {
 export interface LookMemo {
   offset: number;
   box: Box;
+  /** Seconds this look stands for (default LOOK_AGAIN_SECONDS). */
+  holds?: number;
+  /** Whether the look found a vehicle carrying the plate. */
+  found?: boolean;
 }
 
 /** Seconds within which a plate near an earlier look is not looked at again. */
 export const LOOK_AGAIN_SECONDS = 3;
+/**
+ * Seconds a look that found no vehicle under digit-only text stands for: such text that stays
+ * in place (a clock, a counter burnt into the picture) is not looked at on every scan.
+ */
+export const NO_VEHICLE_HOLD_SECONDS = 30;
 
 /**
- * Whether a plate reading at `offset` needs a new look: none of the recent looks is within
- * LOOK_AGAIN_SECONDS and two plate widths of it. Drops memos too old to matter.
+ * The recent look that stands for a plate reading at `offset` (within its hold and two plate
+ * widths of it), or null when the reading needs a look of its own. Drops memos too old to matter.
  */
-export function needsLook(memos: LookMemo[], box: Box, offset: number): boolean {
+export function recentLook(memos: LookMemo[], box: Box, offset: number): LookMemo | null {
+  const holds = (m: LookMemo): number => m.holds ?? LOOK_AGAIN_SECONDS;
   for (let i = memos.length - 1; i >= 0; i--) {
-    if (offset - (memos[i]?.offset ?? 0) > LOOK_AGAIN_SECONDS) memos.splice(i, 1);
+    const m = memos[i];
+    if (m && offset - m.offset > holds(m)) memos.splice(i, 1);
   }
   const cx = box[0] + box[2] / 2;
   const cy = box[1] + box[3] / 2;
-  return !memos.some((m) => {
+  for (const m of memos) {
     const mx = m.box[0] + m.box[2] / 2;
     const my = m.box[1] + m.box[3] / 2;
-    return (
-      Math.abs(offset - m.offset) <= LOOK_AGAIN_SECONDS &&
+    if (
+      Math.abs(offset - m.offset) <= holds(m) &&
       Math.hypot(cx - mx, cy - my) <= 2 * Math.max(box[2], m.box[2])
-    );
-  });
+    )
+      return m;
+  }
+  return null;
+}
+
+/** Whether a plate reading at `offset` needs a new look (no recent look stands for it). */
+export function needsLook(memos: LookMemo[], box: Box, offset: number): boolean {
+  return recentLook(memos, box, offset) === null;
 }

@@ -5,7 +5,14 @@
 import sharp from 'sharp';
 import type { Box, Frame, PlateReading } from '../core/types.js';
 import { overlapOfSmaller } from '../core/geometry.js';
-import { cropRgb, loadPaddleOcr, type PaddleOcr, type RgbImage, type TextBox } from '../ml/ocr/paddle.js';
+import {
+  cropRgb,
+  loadPaddleOcr,
+  type PaddleOcr,
+  type RecResult,
+  type RgbImage,
+  type TextBox,
+} from '../ml/ocr/paddle.js';
 
 export interface PlateReaderOptions {
   /** onnxruntime intra-op threads (default 2). */
@@ -30,6 +37,11 @@ export interface PlateReaderOptions {
    * and recognised on its own (see docs/accuracy-plates.md).
    */
   zoom?: boolean;
+  /**
+   * Also return digit-only readings (isDigitPlate), marked `needsVehicle` (default false: only a
+   * caller that looks at vehicles may ask for them).
+   */
+  digitPlates?: boolean;
 }
 
 export interface PlateReader {
@@ -70,6 +82,25 @@ export function isPlateLike(text: string, box?: { w: number; h: number }): boole
   return true;
 }
 
+/** Digit-only plates (e.g. Indiana 1049338) are this long; shorter digit runs are prices, times. */
+export const DIGIT_PLATE_MIN_LENGTH = 6;
+export const DIGIT_PLATE_MAX_LENGTH = 8;
+
+/**
+ * Digits only, 6-8 of them, in a plate-shaped box: a plate in several regions, but also a date or
+ * a counter burnt into the picture. Such a reading is kept only where a vehicle carries it
+ * (`needsVehicle`; the pipeline's vehicle look decides).
+ */
+export function isDigitPlate(text: string, box?: { w: number; h: number }): boolean {
+  if (!/^[0-9]+$/.test(text)) return false;
+  if (text.length < DIGIT_PLATE_MIN_LENGTH || text.length > DIGIT_PLATE_MAX_LENGTH) return false;
+  if (box) {
+    const a = box.w / Math.max(1, box.h);
+    if (a < PLATE_MIN_ASPECT || a > PLATE_MAX_ASPECT) return false;
+  }
+  return true;
+}
+
 /** Unions of neighbouring boxes on one text line: a plate's two halves often come apart. */
 export function lineMerges(boxes: readonly TextBox[]): TextBox[] {
   const out: TextBox[] = [];
@@ -93,6 +124,43 @@ export function lineMerges(boxes: readonly TextBox[]): TextBox[] {
         h: Math.max(a.y + a.h, b.y + b.h) - y,
         score: Math.min(a.score, b.score),
       });
+    }
+  }
+  return out;
+}
+
+/** A two-line plate: its rows, top first, read one by one and joined. */
+export interface StackedBox extends TextBox {
+  lines: [TextBox, TextBox];
+}
+
+/**
+ * Two text lines stacked as on a two-line plate (motorcycles, some EU and Brazilian plates): the
+ * lower one starts within 0.8 of a line below the upper, they overlap across by most of the narrower
+ * one, and they are of like height and width (a state name or slogan over a plate is far smaller
+ * than its characters, so it is not taken for a row). The union is near square.
+ */
+export function stackMerges(boxes: readonly TextBox[]): StackedBox[] {
+  const out: StackedBox[] = [];
+  const sorted = [...boxes].sort((a, b) => a.y - b.y);
+  for (let i = 0; i < sorted.length; i++) {
+    const a = sorted[i];
+    if (!a) continue;
+    for (let j = i + 1; j < sorted.length; j++) {
+      const b = sorted[j];
+      if (!b) continue;
+      const gap = b.y - (a.y + a.h);
+      const minH = Math.min(a.h, b.h);
+      if (gap > 0.8 * minH || gap < -0.3 * minH) continue;
+      const overlapX = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+      if (overlapX < 0.6 * Math.min(a.w, b.w)) continue;
+      if (Math.max(a.h, b.h) > 1.67 * minH || Math.max(a.w, b.w) > 2 * Math.min(a.w, b.w)) continue;
+      const x = Math.min(a.x, b.x);
+      const y = a.y;
+      const w = Math.max(a.x + a.w, b.x + b.w) - x;
+      const h = b.y + b.h - y;
+      if (w / h < 0.8 || w / h > 3) continue;
+      out.push({ x, y, w, h, score: Math.min(a.score, b.score), lines: [a, b] });
     }
   }
   return out;
@@ -126,7 +194,8 @@ export const ZOOM_MAX_BOXES = 6;
 /** A reading at least this confident (and 5+ characters) needs no zoomed second look. */
 export const ZOOM_SETTLED_CONFIDENCE = 0.9;
 
-type Scored = PlateReading & { score: number };
+/** A reading with its ranking score; `rows` 2 for a two-line plate read row by row. */
+type Scored = PlateReading & { score: number; rows?: 2 };
 
 /** Readings of one RGB image in its own pixels, best first. Exposed for the evaluation. */
 export async function readRgb(
@@ -139,7 +208,10 @@ export async function readRgb(
     unclipRatio: opts.unclipRatio ?? 1.3,
   });
   const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
-  const first = await readBoxes(ocr, img, candidates, opts);
+  const first = [
+    ...(await readBoxes(ocr, img, candidates, opts)),
+    ...(opts.mergeLines === false ? [] : await readStacks(ocr, img, stackMerges(boxes), opts)),
+  ];
   if (opts.zoom === false) return dedupe(first);
   const zoomed: Scored[] = [];
   const todo = candidates
@@ -229,7 +301,8 @@ async function readBoxes(
     if (opts.useCls && (await ocr.isUpsideDown(crop))) crop = rotate180(crop);
     const r = await ocr.recognise(crop);
     const text = r.plate.text;
-    if (!isPlateLike(text, b)) continue;
+    const digitsOnly = opts.digitPlates === true && isDigitPlate(text, b);
+    if (!digitsOnly && !isPlateLike(text, b)) continue;
     const charConfidences = r.plate.chars.map((c) => c.p);
     const confidence = charConfidences.reduce((s, c) => s + c, 0) / charConfidences.length;
     if (confidence < minConf) continue;
@@ -241,10 +314,46 @@ async function readBoxes(
       charConfidences,
       alternatives: r.plate.chars.map((c) => c.alternatives),
       score: confidence * Math.min(1, b.score + 0.3),
+      ...(digitsOnly ? { needsVehicle: true } : {}),
       ...(opts.crops === false ? {} : { crop: await jpegCrop(img, b) }),
     });
   }
   return readings;
+}
+
+/** Two-line plates: each row recognised on its own, the texts joined top row first. */
+async function readStacks(
+  ocr: PaddleOcr,
+  img: RgbImage,
+  stacks: readonly StackedBox[],
+  opts: PlateReaderOptions,
+): Promise<Scored[]> {
+  const minConf = opts.minConfidence ?? 0.5;
+  const out: Scored[] = [];
+  for (const st of stacks) {
+    const rows = [];
+    for (const l of st.lines) rows.push(await ocr.recognise(cropRgb(img, l.x, l.y, l.w, l.h)));
+    const [top, bottom] = rows as [RecResult, RecResult];
+    if (top.plate.text.length === 0 || bottom.plate.text.length === 0) continue;
+    const text = top.plate.text + bottom.plate.text;
+    if (!isPlateLike(text)) continue;
+    const chars = [...top.plate.chars, ...bottom.plate.chars];
+    const charConfidences = chars.map((c) => c.p);
+    const confidence = charConfidences.reduce((a, c) => a + c, 0) / charConfidences.length;
+    if (confidence < minConf) continue;
+    out.push({
+      box: [st.x, st.y, st.w, st.h],
+      raw: `${top.raw.text} ${bottom.raw.text}`,
+      text,
+      confidence,
+      charConfidences,
+      alternatives: chars.map((c) => c.alternatives),
+      score: confidence * Math.min(1, st.score + 0.3),
+      rows: 2,
+      ...(opts.crops === false ? {} : { crop: await jpegCrop(img, st) }),
+    });
+  }
+  return out;
 }
 
 function dedupe(input: Scored[]): Scored[] {
@@ -260,11 +369,16 @@ function dedupe(input: Scored[]): Scored[] {
     if (!dup) kept.push(r);
   }
   // a merged reading that only glues a plate to other text is worse than the plate alone
-  return kept.filter(
-    (r) =>
-      !kept.some(
-        (k) => k !== r && contains(r.box, k.box) && r.text.includes(k.text) && k.confidence >= r.confidence,
-      ),
+  // (not a two-line plate: its top row alone may look like a plate too, and is one of its rows)
+  return kept.filter((r) =>
+    r.rows === 2
+      ? true
+      : !kept.some(
+          (k) =>
+            k !== r &&
+            ((contains(r.box, k.box) && r.text.includes(k.text) && k.confidence >= r.confidence) ||
+              (k.rows === 2 && contains(k.box, r.box) && k.text.includes(r.text))),
+        ),
   );
 }
 
@@ -291,7 +405,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     useCls: opts.useCls ?? false,
     recMinWidth: opts.recMinWidth ?? 0,
   });
-  const strip = ({ score: _score, ...r }: PlateReading & { score: number }): PlateReading => r;
+  const strip = ({ score: _score, rows: _rows, ...r }: Scored): PlateReading => r;
   return {
     modelId: ocr.ids.rec,
     async readFrame(frame: Frame, detLimitSide?: number): Promise<PlateReading[]> {

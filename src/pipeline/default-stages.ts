@@ -123,7 +123,7 @@ export async function buildStages(
     stages.faces = faces;
   }
   if (settings.plates.enabled) {
-    const reader = await createPlateReader();
+    const reader = await createPlateReader({ digitPlates: settings.plates.vehicles });
     const detector = settings.plates.vehicles
       ? (parts.vehicleDetector ?? (await loadVehicleDetector()))
       : null;
@@ -156,13 +156,14 @@ export async function buildStages(
         if (plan.reason === 'none') return [];
         const { regions: _r, ...whole } = frame;
         const target: Frame = plan.areas === 'all' ? whole : { ...whole, regions: plan.areas };
-        const readings = await readPlateRegions(target, (f, side) => reader.readFrame(f, side));
+        const read = await readPlateRegions(target, (f, side) => reader.readFrame(f, side));
+        // digit-only readings (needsVehicle) are kept only where a vehicle carries them
+        const readings = looker ? await looker.look(frame, read) : read.filter((r) => !r.needsVehicle);
         noteFound(
           scan,
           frame.offset,
           readings.map((r) => r.box),
         );
-        await looker?.look(frame, readings);
         return readings;
       },
       link: (obs) => linkPlates(obs, settings.plates.region),

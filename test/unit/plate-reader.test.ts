@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boxesFromProbMap, cropRgb } from '../../src/ml/ocr/paddle.js';
-import { isPlateLike, lineMerges } from '../../src/detect/plates.js';
+import { isPlateLike, lineMerges, stackMerges } from '../../src/detect/plates.js';
 
 describe('boxesFromProbMap', () => {
   const W = 40;
@@ -99,5 +99,18 @@ describe('lineMerges', () => {
         { x: 200, y: 0, w: 50, h: 20, score: 1 },
       ]),
     ).toEqual([]);
+  });
+});
+
+describe('stackMerges', () => {
+  const box = (x: number, y: number, w: number, h: number) => ({ x, y, w, h, score: 0.9 });
+  it('joins two rows of like size, one under the other, as one two-line plate', () => {
+    const st = stackMerges([box(100, 100, 130, 36), box(120, 150, 96, 36)]);
+    expect(st).toHaveLength(1);
+    expect(st[0]?.lines.map((l) => l.y)).toEqual([100, 150]);
+  });
+  it('does not take a state name over a plate, or lines side by side, for a two-line plate', () => {
+    expect(stackMerges([box(100, 100, 120, 12), box(90, 116, 140, 40)])).toEqual([]);
+    expect(stackMerges([box(100, 100, 60, 30), box(170, 100, 60, 30)])).toEqual([]);
   });
 });
