@@ -178,7 +178,9 @@ export function colourName(r: number, g: number, b: number): ColourName {
   if (h < 40) return max < 0.6 ? 'brown' : 'orange';
   if (h < 70) return max < 0.45 ? 'brown' : 'yellow';
   if (h < 170) return 'green';
-  if (h < 260) return 'blue';
+  // grey and silver paint in shade, and sky in it, turn bluish under camera white balance: blue
+  // paint is told from them by a stronger saturation
+  if (h < 260) return s < 0.35 ? (l > 0.55 ? 'silver' : 'grey') : 'blue';
   return 'purple';
 }
 
@@ -195,18 +197,17 @@ export interface VehicleColour {
 }
 
 /**
- * Main colour of a vehicle: the body between the top of the box and the plate (bonnet, boot,
- * doors: where paint is), leaving out the outer fifth of each side (road, other cars), the top
- * fifth (windows, sky) and the plate. Bright specular pixels and very dark shadow count for
- * less: paint is judged where it is lit. Null when too few pixels are left.
+ * Main colour of a vehicle: the body just above the plate (bonnet or boot lid: where paint is),
+ * from 45 % down the box (below the windows, which show sky and the inside) to the plate's top,
+ * at least a tenth of the box tall; the outer fifth of each side (road, other cars) and the plate
+ * left out. Null when too few pixels are left.
  */
 export function vehicleColour(img: RgbView, vehicle: Box, plate: Box): VehicleColour | null {
   const [vx, vy, vw, vh] = vehicle;
   const x0 = Math.max(0, Math.round(vx + 0.2 * vw));
   const x1 = Math.min(img.width, Math.round(vx + 0.8 * vw));
-  const y0 = Math.max(0, Math.round(vy + 0.2 * vh));
-  // down to the plate's top, but at least the upper half of the vehicle
-  const y1 = Math.min(img.height, Math.round(Math.max(plate[1], vy + 0.5 * vh)));
+  const y1 = Math.min(img.height, Math.round(Math.max(plate[1], vy + 0.55 * vh)));
+  const y0 = Math.max(0, Math.round(Math.min(vy + 0.45 * vh, y1 - 0.1 * vh)));
   const step = Math.max(1, Math.round(Math.sqrt(((x1 - x0) * (y1 - y0)) / 4000)));
   const votes = new Map<ColourName, number>();
   let total = 0;

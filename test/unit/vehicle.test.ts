@@ -32,6 +32,11 @@ describe('colour names', () => {
     expect(colourName(230, 120, 20)).toBe('orange');
     expect(colourName(100, 60, 30)).toBe('brown');
   });
+  it('does not call grey or silver paint with a blue cast (shade, sky, white balance) blue', () => {
+    expect(colourName(140, 155, 180)).toBe('silver');
+    expect(colourName(85, 95, 115)).toBe('grey');
+    expect(colourName(25, 45, 110)).toBe('blue');
+  });
 });
 
 describe('which vehicle carries a plate', () => {
