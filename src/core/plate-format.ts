@@ -89,10 +89,15 @@ export interface FormatFit {
 /**
  * A settled reading written in its region's format: every format of `regions` (all known
  * formats with 'auto') is tried, and the one needing the fewest swaps is taken when no other
- * format needs as few (with 'auto', at most MAX_AUTO_SWAPS). A text that already fits some
+ * format needs as few, and at most `maxSwaps` (MAX_AUTO_SWAPS for formats not named by the user).
+ * A text that already fits some
  * format, or fits none, or fits two equally, stays as read. 'none' changes nothing.
  */
-export function settleFormat(text: string, regions: readonly string[] | 'auto' | 'none'): FormatFit {
+export function settleFormat(
+  text: string,
+  regions: readonly string[] | 'auto' | 'none',
+  maxSwaps = regions === 'auto' ? MAX_AUTO_SWAPS : Infinity,
+): FormatFit {
   const keep: FormatFit = { text, format: null, swaps: 0 };
   if (regions === 'none') return keep;
   const names = regions === 'auto' ? PLATE_REGIONS : regions;
@@ -111,13 +116,17 @@ export function settleFormat(text: string, regions: readonly string[] | 'auto' |
       } else if (swaps === best.swaps && fit !== best.text) tied = true;
     }
   }
-  if (!best || tied) return keep;
-  if (regions === 'auto' && best.swaps > MAX_AUTO_SWAPS) return keep;
+  if (!best || tied || best.swaps > maxSwaps) return keep;
   return best;
 }
 
-/** Swaps a format inferred from the text alone may make (a named region may make more). */
-export const MAX_AUTO_SWAPS = 2;
+/**
+ * Swaps a format not named by the user may make: one look-alike slip. A camera sees plates from
+ * elsewhere (a neighbouring country, an import); one that needs two rewrites to fit the local
+ * scheme is more likely foreign than misread twice (measured: the EU footage mixes Slovak and
+ * Czech plates, and two or more rewrites turned exact Czech readings into wrong Slovak ones).
+ */
+export const MAX_AUTO_SWAPS = 1;
 
 /** Whether a text fits some format of the given regions exactly (no swap needed). */
 export function fitsRegion(text: string, regions: readonly string[]): boolean {
@@ -160,5 +169,6 @@ export function formatTexts(
   if (setting === 'none') return { texts: [...texts], region: null };
   const region = setting === 'auto' ? inferRegion(texts) : [setting];
   if (!region) return { texts: [...texts], region: null };
-  return { texts: texts.map((t) => settleFormat(t, region).text), region };
+  const maxSwaps = setting === 'auto' ? MAX_AUTO_SWAPS : Infinity;
+  return { texts: texts.map((t) => settleFormat(t, region, maxSwaps).text), region };
 }

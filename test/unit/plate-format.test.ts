@@ -43,3 +43,13 @@ describe('a camera region from its own plates', () => {
     expect(formatTexts(['RK340A0'], 'sk').texts).toEqual(['RK340AO']);
   });
 });
+
+describe('an inferred region and plates from elsewhere', () => {
+  it('rewrites one look-alike slip, but not a foreign plate that would need two', () => {
+    const read = ['RK340A0', 'BA302OZ', 'RK101AO', 'BB135BO', 'RK550AO', 'BS47040', '4B39376'];
+    const { texts } = formatTexts(read, 'auto');
+    expect(texts).toEqual(['RK340AO', 'BA302OZ', 'RK101AO', 'BB135BO', 'RK550AO', 'BS47040', '4B39376']);
+    // named by the user, the region's format is applied however many swaps it takes
+    expect(formatTexts(['BS47040'], 'sk').texts).toEqual(['BS470AO']);
+  });
+});
