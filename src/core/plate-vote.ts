@@ -65,13 +65,21 @@ export function clusterReadings(readings: readonly VoteReading[]): number[][] {
   return clusters;
 }
 
-/** Whether `short` is `long` with exactly one character left out. */
-export function dropsOne(long: string, short: string): boolean {
-  if (long.length !== short.length + 1) return false;
+/** Where `short` is `long` with exactly one character left out (that character's index), or -1. */
+export function droppedAt(long: string, short: string): number {
+  if (long.length !== short.length + 1) return -1;
   let i = 0;
   while (i < short.length && long[i] === short[i]) i++;
-  return long.slice(i + 1) === short.slice(i);
+  return long.slice(i + 1) === short.slice(i) ? i : -1;
 }
+
+/** Whether `short` is `long` with exactly one character left out. */
+export function dropsOne(long: string, short: string): boolean {
+  return droppedAt(long, short) >= 0;
+}
+
+/** A longer reading's extra character must be read at least this surely to vote for its length. */
+export const EXTRA_CHAR_MIN_CONFIDENCE = 0.9;
 
 /** The settled plate of a set of readings, or null when there is none. */
 export function settlePlate(readings: readonly VoteReading[]): SettledPlate | null {
@@ -86,18 +94,23 @@ export function settlePlate(readings: readonly VoteReading[]): SettledPlate | nu
   const members = clusters[0] ?? [];
 
   // The plate's length: each reading votes for its own length, and half a vote for one more
-  // when it is another member's text with one character dropped (OCR drops a character at a
-  // tight box's edge or in merged strokes: CCLV3 beside CCLVN3 is the same plate, read short).
+  // when another member reads the same with one more character, read confidently (OCR drops a
+  // character at a tight box's edge or in merged strokes: CCLV3 beside CCLVN3 is the same plate,
+  // read short; a character added from an edge mark is read unsurely, and gets no such vote).
   // Ties go to the heavier length.
-  const texts = members.map((i) => readings[i]?.text ?? '');
   const byLen = new Map<number, number>();
   for (const i of members) {
     const r = readings[i];
     if (!r) continue;
     const own = 1 + 1e-3 * meanConf(r) * (r.weight ?? 1);
     byLen.set(r.text.length, (byLen.get(r.text.length) ?? 0) + own);
-    if (texts.some((t) => t.length === r.text.length + 1 && dropsOne(t, r.text)))
-      byLen.set(r.text.length + 1, (byLen.get(r.text.length + 1) ?? 0) + 0.5 * own);
+    const longer = members.some((j) => {
+      const t = readings[j];
+      if (!t || t.text.length !== r.text.length + 1) return false;
+      const at = droppedAt(t.text, r.text);
+      return at >= 0 && (t.charConfidences[at] ?? 0) >= EXTRA_CHAR_MIN_CONFIDENCE;
+    });
+    if (longer) byLen.set(r.text.length + 1, (byLen.get(r.text.length + 1) ?? 0) + 0.5 * own);
   }
   let len = 0;
   let lenScore = -1;

@@ -229,9 +229,12 @@ export async function readRgb(
     .sort((a, b) => b.score - a.score)
     .slice(0, ZOOM_MAX_BOXES);
   for (const b of todo) {
-    // the box with room around it: a plate's other half, or its rows, may lie outside the box
-    const padX = Math.max(0.5 * b.w, b.h);
-    const padY = b.h;
+    // A box that already read as plate-like text holds the plate: enlarge it with a small margin
+    // only (a wide one lets screws, frames and dealer text in as extra characters). A box that
+    // read as nothing plate-like may hold part of a plate: give it room for the rest and its rows.
+    const readHere = first.some((r) => overlapOfSmaller(r.box, [b.x, b.y, b.w, b.h]) >= 0.5);
+    const padX = readHere ? 0.25 * b.h : Math.max(0.5 * b.w, b.h);
+    const padY = readHere ? 0.3 * b.h : b.h;
     const x0 = Math.max(0, Math.floor(b.x - padX));
     const y0 = Math.max(0, Math.floor(b.y - padY));
     const x1 = Math.min(img.width, Math.ceil(b.x + b.w + padX));

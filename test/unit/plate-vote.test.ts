@@ -73,3 +73,23 @@ describe('the length of a plate read short in some frames', () => {
     expect(s?.text).toBe('LE21ABC');
   });
 });
+
+describe('a character read only in some frames', () => {
+  it('counts for the length when it was read surely, not when it was an unsure mark at an edge', () => {
+    const read = (text: string, confs: number[]) => ({ text, charConfidences: confs });
+    const sure = settlePlate([
+      read('CCLV3', [0.97, 0.97, 0.97, 0.97, 0.97]),
+      read('CCLVN3', [1, 1, 1, 1, 0.99, 1]),
+      read('CCLV3', [0.97, 0.97, 0.97, 0.97, 0.97]),
+      read('CCLVN3', [1, 1, 1, 1, 0.99, 1]),
+    ]);
+    expect(sure?.text).toBe('CCLVN3');
+    const mark = settlePlate([
+      read('VLX039', [0.99, 0.99, 0.99, 0.99, 0.99, 0.99]),
+      read('AVLX039', [0.45, 0.99, 0.99, 0.99, 0.99, 0.99, 0.98]),
+      read('VLX039', [0.99, 0.99, 0.99, 0.99, 0.99, 0.99]),
+      read('AVLX039', [0.45, 0.99, 0.99, 0.99, 0.99, 0.99, 0.98]),
+    ]);
+    expect(mark?.text).toBe('VLX039');
+  });
+});
