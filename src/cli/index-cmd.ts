@@ -19,6 +19,7 @@ interface IndexOpts {
   maxWidth: string;
   faces: boolean;
   plates: boolean;
+  vehicles: boolean;
   motion: boolean;
   device: string;
   faceRecognizer: string;
@@ -45,6 +46,9 @@ export function registerIndex(program: Command): void {
     .addOption(new Option('--max-width <px>', 'analyse frames scaled down to this width').default('1920'))
     .addOption(new Option('--no-faces', 'skip face detection'))
     .addOption(new Option('--no-plates', 'skip plate reading'))
+    .addOption(
+      new Option('--no-vehicles', "skip the vehicle's type and colour (about 0.4 s a vehicle on 2 cores)"),
+    )
     .addOption(new Option('--no-motion', 'analyse every sampled frame whole (no motion gating; slower)'))
     .addOption(
       new Option('--device <device>', 'where the face nets run: cpu, gpu (tfjs-node-gpu), or auto')
@@ -99,7 +103,7 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
   const settings = parseIndexSettings({
     sampling: { fps, maxWidth },
     faces: { enabled: opts.faces, recognizer: opts.faceRecognizer },
-    plates: { enabled: opts.plates, region: opts.plateRegion },
+    plates: { enabled: opts.plates, region: opts.plateRegion, vehicles: opts.vehicles },
     motion: { enabled: opts.motion },
     runtime: { device: opts.device },
   });

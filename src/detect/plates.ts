@@ -190,7 +190,7 @@ export const ZOOM_TEXT_HEIGHT = 72;
 /** Largest enlargement of a zoomed read. */
 export const ZOOM_MAX_SCALE = 4;
 /** Zoomed reads per image, the most probable boxes first. */
-export const ZOOM_MAX_BOXES = 6;
+export const ZOOM_MAX_BOXES = 4;
 /** A reading at least this confident (and 5+ characters) needs no zoomed second look. */
 export const ZOOM_SETTLED_CONFIDENCE = 0.9;
 
@@ -208,8 +208,9 @@ export async function readRgb(
     unclipRatio: opts.unclipRatio ?? 1.3,
   });
   const candidates = opts.mergeLines === false ? boxes : [...boxes, ...lineMerges(boxes)];
+  const words: TextBox[] = [];
   const first = [
-    ...(await readBoxes(ocr, img, candidates, opts)),
+    ...(await readBoxes(ocr, img, candidates, opts, words)),
     ...(opts.mergeLines === false ? [] : await readStacks(ocr, img, stackMerges(boxes), opts)),
   ];
   if (opts.zoom === false) return dedupe(first);
@@ -217,7 +218,7 @@ export async function readRgb(
   const todo = candidates
     .filter((b) => {
       const a = b.w / Math.max(1, b.h);
-      if (a < PLATE_MIN_ASPECT || a > 8) return false;
+      if (a < PLATE_MIN_ASPECT || a > 8 || words.includes(b)) return false;
       const settled = first.some(
         (r) =>
           r.confidence >= ZOOM_SETTLED_CONFIDENCE &&
@@ -295,6 +296,8 @@ async function readBoxes(
   img: RgbImage,
   candidates: readonly TextBox[],
   opts: PlateReaderOptions,
+  /** Boxes read surely as text that is no plate (a word, a long line): not worth a zoomed read. */
+  words: TextBox[] = [],
 ): Promise<Scored[]> {
   const minConf = opts.minConfidence ?? 0.5;
   const readings: Scored[] = [];
@@ -304,10 +307,15 @@ async function readBoxes(
     if (opts.useCls && (await ocr.isUpsideDown(crop))) crop = rotate180(crop);
     const r = await ocr.recognise(crop);
     const text = r.plate.text;
-    const digitsOnly = opts.digitPlates === true && isDigitPlate(text, b);
-    if (!digitsOnly && !isPlateLike(text, b)) continue;
     const charConfidences = r.plate.chars.map((c) => c.p);
-    const confidence = charConfidences.reduce((s, c) => s + c, 0) / charConfidences.length;
+    const confidence = charConfidences.length
+      ? charConfidences.reduce((s, c) => s + c, 0) / charConfidences.length
+      : 0;
+    const digitsOnly = opts.digitPlates === true && isDigitPlate(text, b);
+    if (!digitsOnly && !isPlateLike(text, b)) {
+      if (confidence >= ZOOM_SETTLED_CONFIDENCE && text.length >= PLATE_MIN_LENGTH) words.push(b);
+      continue;
+    }
     if (confidence < minConf) continue;
     readings.push({
       box: [b.x, b.y, b.w, b.h],
