@@ -197,17 +197,19 @@ export interface VehicleColour {
 }
 
 /**
- * Main colour of a vehicle: the body just above the plate (bonnet or boot lid: where paint is),
- * from 45 % down the box (below the windows, which show sky and the inside) to the plate's top,
- * at least a tenth of the box tall; the outer fifth of each side (road, other cars) and the plate
- * left out. Null when too few pixels are left.
+ * Main colour of a vehicle: the pixels from 45 % down its box (below the windows, which show sky
+ * and the inside) to the plate's top (bonnet or boot, grille, bumper), the middle three fifths
+ * across (not road or other cars), the plate left out. Glass, grille, tyres, shadow and reflected
+ * sky are achromatic, so paint with a hue shows in only part of the area: a hue that holds at least
+ * CHROMATIC_MIN_SHARE of it is the colour; otherwise the most common of white, silver, grey and
+ * black is. Null when too few pixels are left.
  */
 export function vehicleColour(img: RgbView, vehicle: Box, plate: Box): VehicleColour | null {
   const [vx, vy, vw, vh] = vehicle;
   const x0 = Math.max(0, Math.round(vx + 0.2 * vw));
   const x1 = Math.min(img.width, Math.round(vx + 0.8 * vw));
-  const y1 = Math.min(img.height, Math.round(Math.max(plate[1], vy + 0.55 * vh)));
-  const y0 = Math.max(0, Math.round(Math.min(vy + 0.45 * vh, y1 - 0.1 * vh)));
+  const y0 = Math.max(0, Math.round(vy + 0.45 * vh));
+  const y1 = Math.min(img.height, Math.round(Math.max(plate[1], vy + 0.6 * vh)));
   const step = Math.max(1, Math.round(Math.sqrt(((x1 - x0) * (y1 - y0)) / 4000)));
   const votes = new Map<ColourName, number>();
   let total = 0;
@@ -224,16 +226,28 @@ export function vehicleColour(img: RgbView, vehicle: Box, plate: Box): VehicleCo
     }
   }
   if (total < 50) return null;
-  let best: ColourName = 'grey';
-  let n = -1;
-  for (const [k, v] of votes) {
-    if (v > n) {
-      n = v;
-      best = k;
+  const best = (names: readonly ColourName[]): [ColourName, number] => {
+    let name: ColourName = names[0] ?? 'grey';
+    let n = -1;
+    for (const k of names) {
+      const v = votes.get(k) ?? 0;
+      if (v > n) {
+        n = v;
+        name = k;
+      }
     }
-  }
-  return { colour: best, share: n / total };
+    return [name, n];
+  };
+  const [hue, hueN] = best(COLOUR_NAMES.filter((c) => !ACHROMATIC.includes(c)));
+  if (hueN >= CHROMATIC_MIN_SHARE * total) return { colour: hue, share: hueN / total };
+  const [grey, greyN] = best(ACHROMATIC);
+  return { colour: grey, share: greyN / total };
 }
+
+const ACHROMATIC: readonly ColourName[] = ['white', 'silver', 'grey', 'black'];
+
+/** Share of a vehicle's sampled pixels one hue must hold to be its colour. */
+export const CHROMATIC_MIN_SHARE = 0.2;
 
 /** What one look at a plate's vehicle gave. */
 export interface VehicleLook {

@@ -27,7 +27,8 @@ export interface VehicleLooker {
   look(frame: Frame, readings: PlateReading[]): Promise<PlateReading[]>;
 }
 
-export function createVehicleLooker(detector: VehicleDetector): VehicleLooker {
+/** `detector` is asked for at the first look (loading the model costs time and memory). */
+export function createVehicleLooker(detector: () => Promise<VehicleDetector>): VehicleLooker {
   let memos: LookMemo[] = [];
   return {
     beginSource() {
@@ -51,7 +52,7 @@ export function createVehicleLooker(detector: VehicleDetector): VehicleLooker {
         memos.push(memo);
         const plate: Box = [r.box[0] / sx, r.box[1] / sy, r.box[2] / sx, r.box[3] / sy];
         const img = { data: frame.data, width: frame.width, height: frame.height };
-        const dets = await detector.detect(img, lookArea(plate, frame.width, frame.height));
+        const dets = await (await detector()).detect(img, lookArea(plate, frame.width, frame.height));
         const v = vehicleOfPlate(plate, dets);
         if (!v) {
           if (r.needsVehicle) memo.holds = NO_VEHICLE_HOLD_SECONDS;

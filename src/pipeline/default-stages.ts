@@ -9,7 +9,7 @@ import { createFaceAnalyzer } from '../ml/face/index.js';
 import { trackPlates, type FrameReadings } from '../track/plates.js';
 import { formatTexts } from '../core/plate-format.js';
 import { createVehicleLooker } from '../detect/vehicles.js';
-import { loadVehicleDetector, type VehicleDetector } from '../ml/vehicle/nanodet.js';
+import { loadVehicleDetector, verifyVehicleModel, type VehicleDetector } from '../ml/vehicle/nanodet.js';
 import { TOOL_VERSION } from '../version.js';
 import type { FaceStage, LinkedTrack, Observed, PlateStage, Stages } from './stages.js';
 
@@ -124,10 +124,12 @@ export async function buildStages(
   }
   if (settings.plates.enabled) {
     const reader = await createPlateReader({ digitPlates: settings.plates.vehicles });
-    const detector = settings.plates.vehicles
-      ? (parts.vehicleDetector ?? (await loadVehicleDetector()))
-      : null;
-    const looker = detector ? createVehicleLooker(detector) : null;
+    // the vehicle detector loads at the first plate it is asked about: people footage never pays
+    let detector: Promise<VehicleDetector> | undefined;
+    const getDetector = (): Promise<VehicleDetector> =>
+      (detector ??= parts.vehicleDetector ? Promise.resolve(parts.vehicleDetector) : loadVehicleDetector());
+    if (settings.plates.vehicles && !parts.vehicleDetector) verifyVehicleModel();
+    const looker = settings.plates.vehicles ? createVehicleLooker(getDetector) : null;
     const scanOpts = {
       ...DEFAULT_SCAN,
       scanSeconds: settings.plates.scanSeconds,
@@ -168,7 +170,7 @@ export async function buildStages(
       },
       link: (obs) => linkPlates(obs, settings.plates.region),
       dispose: async () => {
-        detector?.dispose();
+        if (detector) (await detector).dispose();
         await reader.dispose();
       },
     };

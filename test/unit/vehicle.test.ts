@@ -118,6 +118,26 @@ describe('the body colour of a vehicle', () => {
   });
 });
 
+describe('the colour of paint among glass, grille and reflected sky', () => {
+  it('is the hue that shows in a fair part of the body, though grey and black hold more', () => {
+    const width = 100;
+    const height = 100;
+    const data = Buffer.alloc(width * height * 3);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const o = (y * width + x) * 3;
+        // bands across the body: reflected sky (grey), paint (dark blue), grille (black)
+        const [r, g, b] = y < 70 ? [120, 122, 126] : y < 85 ? [25, 40, 100] : [15, 15, 18];
+        data[o] = r;
+        data[o + 1] = g;
+        data[o + 2] = b;
+      }
+    const c = vehicleColour({ data, width, height }, [0, 0, 100, 100], [40, 96, 20, 4]);
+    expect(c?.colour).toBe('blue');
+    expect(c?.share).toBeLessThan(0.5);
+  });
+});
+
 describe('when to look at a vehicle', () => {
   it('sees around a plate, mostly above it, inside the frame', () => {
     const a = lookArea([600, 500, 60, 20], 1280, 720);

@@ -26,6 +26,12 @@ export interface VehicleDetector {
 
 type GraphModel = Awaited<ReturnType<Tf['loadGraphModel']>>;
 
+/** Reads and hash-checks the detector's files without building it (a bad install fails early). */
+export function verifyVehicleModel(): void {
+  loadManifestFile('vehicles', `${VEHICLE_MODEL_ID}#graph`);
+  loadManifestFile('vehicles', VEHICLE_MODEL_ID);
+}
+
 export async function loadVehicleDetector(): Promise<VehicleDetector> {
   const { tf } = await getFaceRuntime();
   const topology = JSON.parse(loadManifestFile('vehicles', `${VEHICLE_MODEL_ID}#graph`).toString('utf8')) as {
