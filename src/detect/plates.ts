@@ -75,11 +75,13 @@ export const PLATE_MAX_ASPECT = 12;
 export function isPlateLike(text: string, box?: { w: number; h: number }): boolean {
   if (text.length < PLATE_MIN_LENGTH || text.length > PLATE_MAX_LENGTH) return false;
   if (!/[0-9]/.test(text) || !/[A-Z]/.test(text)) return false;
-  if (box) {
-    const a = box.w / Math.max(1, box.h);
-    if (a < PLATE_MIN_ASPECT || a > PLATE_MAX_ASPECT) return false;
-  }
-  return true;
+  return !box || plateShaped(box);
+}
+
+/** A one-line plate's width/height. */
+function plateShaped(box: { w: number; h: number }): boolean {
+  const a = box.w / Math.max(1, box.h);
+  return a >= PLATE_MIN_ASPECT && a <= PLATE_MAX_ASPECT;
 }
 
 /** Digit-only plates (e.g. Indiana 1049338) are this long; shorter digit runs are prices, times. */
@@ -94,39 +96,52 @@ export const DIGIT_PLATE_MAX_LENGTH = 8;
 export function isDigitPlate(text: string, box?: { w: number; h: number }): boolean {
   if (!/^[0-9]+$/.test(text)) return false;
   if (text.length < DIGIT_PLATE_MIN_LENGTH || text.length > DIGIT_PLATE_MAX_LENGTH) return false;
-  if (box) {
-    const a = box.w / Math.max(1, box.h);
-    if (a < PLATE_MIN_ASPECT || a > PLATE_MAX_ASPECT) return false;
-  }
-  return true;
+  return !box || plateShaped(box);
+}
+
+/** Every pair of boxes, in `order`, that `join` makes one box of. */
+function joinPairs<T>(
+  boxes: readonly TextBox[],
+  order: (a: TextBox, b: TextBox) => number,
+  join: (a: TextBox, b: TextBox) => T | null,
+): T[] {
+  const sorted = [...boxes].sort(order);
+  const out: T[] = [];
+  sorted.forEach((a, i) => {
+    for (const b of sorted.slice(i + 1)) {
+      const joined = join(a, b);
+      if (joined) out.push(joined);
+    }
+  });
+  return out;
+}
+
+/** The box holding both, scored as the weaker. */
+function union(a: TextBox, b: TextBox): TextBox {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return {
+    x,
+    y,
+    w: Math.max(a.x + a.w, b.x + b.w) - x,
+    h: Math.max(a.y + a.h, b.y + b.h) - y,
+    score: Math.min(a.score, b.score),
+  };
 }
 
 /** Unions of neighbouring boxes on one text line: a plate's two halves often come apart. */
 export function lineMerges(boxes: readonly TextBox[]): TextBox[] {
-  const out: TextBox[] = [];
-  const sorted = [...boxes].sort((a, b) => a.x - b.x);
-  for (let i = 0; i < sorted.length; i++) {
-    const a = sorted[i];
-    if (!a) continue;
-    for (let j = i + 1; j < sorted.length; j++) {
-      const b = sorted[j];
-      if (!b) continue;
+  return joinPairs(
+    boxes,
+    (a, b) => a.x - b.x,
+    (a, b) => {
       const minH = Math.min(a.h, b.h);
       const overlapY = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
       const gap = b.x - (a.x + a.w);
-      if (overlapY < 0.6 * minH || Math.max(a.h, b.h) > 1.5 * minH || gap > 1.2 * minH) continue;
-      const x = Math.min(a.x, b.x);
-      const y = Math.min(a.y, b.y);
-      out.push({
-        x,
-        y,
-        w: Math.max(a.x + a.w, b.x + b.w) - x,
-        h: Math.max(a.y + a.h, b.y + b.h) - y,
-        score: Math.min(a.score, b.score),
-      });
-    }
-  }
-  return out;
+      if (overlapY < 0.6 * minH || Math.max(a.h, b.h) > 1.5 * minH || gap > 1.2 * minH) return null;
+      return union(a, b);
+    },
+  );
 }
 
 /** A two-line plate: its rows, top first, read one by one and joined. */
@@ -141,29 +156,21 @@ export interface StackedBox extends TextBox {
  * than its characters, so it is not taken for a row). The union is near square.
  */
 export function stackMerges(boxes: readonly TextBox[]): StackedBox[] {
-  const out: StackedBox[] = [];
-  const sorted = [...boxes].sort((a, b) => a.y - b.y);
-  for (let i = 0; i < sorted.length; i++) {
-    const a = sorted[i];
-    if (!a) continue;
-    for (let j = i + 1; j < sorted.length; j++) {
-      const b = sorted[j];
-      if (!b) continue;
+  return joinPairs(
+    boxes,
+    (a, b) => a.y - b.y,
+    (a, b) => {
       const gap = b.y - (a.y + a.h);
       const minH = Math.min(a.h, b.h);
-      if (gap > 0.8 * minH || gap < -0.3 * minH) continue;
+      if (gap > 0.8 * minH || gap < -0.3 * minH) return null;
       const overlapX = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-      if (overlapX < 0.6 * Math.min(a.w, b.w)) continue;
-      if (Math.max(a.h, b.h) > 1.67 * minH || Math.max(a.w, b.w) > 2 * Math.min(a.w, b.w)) continue;
-      const x = Math.min(a.x, b.x);
-      const y = a.y;
-      const w = Math.max(a.x + a.w, b.x + b.w) - x;
-      const h = b.y + b.h - y;
-      if (w / h < 0.8 || w / h > 3) continue;
-      out.push({ x, y, w, h, score: Math.min(a.score, b.score), lines: [a, b] });
-    }
-  }
-  return out;
+      if (overlapX < 0.6 * Math.min(a.w, b.w)) return null;
+      if (Math.max(a.h, b.h) > 1.67 * minH || Math.max(a.w, b.w) > 2 * Math.min(a.w, b.w)) return null;
+      const u = union(a, b);
+      if (u.w / u.h < 0.8 || u.w / u.h > 3) return null;
+      return { ...u, lines: [a, b] as [TextBox, TextBox] };
+    },
+  );
 }
 
 function contains(outer: Box, inner: Box): boolean {
@@ -302,7 +309,7 @@ async function readBoxes(
   const minConf = opts.minConfidence ?? 0.5;
   const readings: Scored[] = [];
   for (const b of candidates) {
-    if (b.w / Math.max(1, b.h) < PLATE_MIN_ASPECT || b.w / Math.max(1, b.h) > PLATE_MAX_ASPECT) continue;
+    if (!plateShaped(b)) continue;
     let crop = cropRgb(img, b.x, b.y, b.w, b.h);
     if (opts.useCls && (await ocr.isUpsideDown(crop))) crop = rotate180(crop);
     const r = await ocr.recognise(crop);

@@ -97,22 +97,27 @@ describe('settling a track vehicle', () => {
   });
 });
 
+/** An RGB image whose pixel (x, y) has the colour `at` gives. */
+function paint(width: number, height: number, at: (x: number, y: number) => number[]) {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const [r = 0, g = 0, b = 0] = at(x, y);
+      const o = (y * width + x) * 3;
+      data[o] = r;
+      data[o + 1] = g;
+      data[o + 2] = b;
+    }
+  return { data, width, height };
+}
+
 describe('the body colour of a vehicle', () => {
   it('comes from the paint above the plate, not the plate or the road', () => {
-    const width = 200;
-    const height = 200;
-    const data = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        const o = (y * width + x) * 3;
-        const body = y < 150;
-        const plate = x >= 70 && x < 130 && y >= 120 && y < 140;
-        const [r, g, b] = plate ? [240, 220, 20] : body ? [160, 25, 30] : [90, 90, 90];
-        data[o] = r;
-        data[o + 1] = g;
-        data[o + 2] = b;
-      }
-    const c = vehicleColour({ data, width, height }, [0, 0, 200, 200], [70, 120, 60, 20]);
+    const img = paint(200, 200, (x, y) => {
+      const plate = x >= 70 && x < 130 && y >= 120 && y < 140;
+      return plate ? [240, 220, 20] : y < 150 ? [160, 25, 30] : [90, 90, 90];
+    });
+    const c = vehicleColour(img, [0, 0, 200, 200], [70, 120, 60, 20]);
     expect(c?.colour).toBe('red');
     expect(c?.share).toBeGreaterThan(0.9);
   });
@@ -120,19 +125,11 @@ describe('the body colour of a vehicle', () => {
 
 describe('the colour of paint among glass, grille and reflected sky', () => {
   it('is the hue that shows in a fair part of the body, though grey and black hold more', () => {
-    const width = 100;
-    const height = 100;
-    const data = Buffer.alloc(width * height * 3);
-    for (let y = 0; y < height; y++)
-      for (let x = 0; x < width; x++) {
-        const o = (y * width + x) * 3;
-        // bands across the body: reflected sky (grey), paint (dark blue), grille (black)
-        const [r, g, b] = y < 70 ? [120, 122, 126] : y < 85 ? [25, 40, 100] : [15, 15, 18];
-        data[o] = r;
-        data[o + 1] = g;
-        data[o + 2] = b;
-      }
-    const c = vehicleColour({ data, width, height }, [0, 0, 100, 100], [40, 96, 20, 4]);
+    // bands across the body: reflected sky (grey), paint (dark blue), grille (black)
+    const img = paint(100, 100, (_x, y) =>
+      y < 70 ? [120, 122, 126] : y < 85 ? [25, 40, 100] : [15, 15, 18],
+    );
+    const c = vehicleColour(img, [0, 0, 100, 100], [40, 96, 20, 4]);
     expect(c?.colour).toBe('blue');
     expect(c?.share).toBeLessThan(0.5);
   });
