@@ -159,8 +159,9 @@ export async function buildStages(
         const { regions: _r, ...whole } = frame;
         const target: Frame = plan.areas === 'all' ? whole : { ...whole, regions: plan.areas };
         const read = await readPlateRegions(target, (f, side) => reader.readFrame(f, side));
-        // digit-only readings (needsVehicle) are kept only where a vehicle carries them
-        const readings = looker ? await looker.look(frame, read) : read.filter((r) => !r.needsVehicle);
+        // digit-only readings (needsVehicle: asked for only with vehicle looks) are kept only
+        // where a vehicle carries them
+        const readings = looker ? await looker.look(frame, read) : read;
         noteFound(
           scan,
           frame.offset,
