@@ -306,7 +306,14 @@ mkdirSync(dirname(outPath), { recursive: true });
 writeFileSync(
   outPath,
   JSON.stringify(
-    { date: new Date().toISOString(), fps: FPS, crf: CRF, maxPerRegion: rows(maxPerRegion), regions: reports, real },
+    {
+      date: new Date().toISOString(),
+      fps: FPS,
+      crf: CRF,
+      maxPerRegion: rows(maxPerRegion),
+      regions: reports,
+      real,
+    },
     null,
     2,
   ),
