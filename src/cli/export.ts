@@ -38,7 +38,17 @@ interface ExportOptions {
   case?: string;
   examiner?: string;
   format: string;
-  store: string;
+  store?: string;
+}
+
+/**
+ * The store a results file is read against: --store (or SIGHTLINE_STORE) when given, else the
+ * store the search recorded in `query.store`, else ./sightline-store.
+ */
+export function resultsStore(given: string | undefined, doc: { query: Record<string, unknown> }): string {
+  if (given !== undefined) return given;
+  const recorded = doc.query.store;
+  return typeof recorded === 'string' && recorded.length > 0 ? recorded : './sightline-store';
 }
 
 export function registerExport(program: Command, ctx: ExportCommandContext): Command {
@@ -51,7 +61,10 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
     .option('--examiner <name>', 'examiner name')
     .option('--format <list>', 'any of pdf,html,csv,json', EXPORT_FORMATS.join(','))
     .addOption(
-      new Option('--store <dir>', 'the LanceDB store').env('SIGHTLINE_STORE').default('./sightline-store'),
+      new Option(
+        '--store <dir>',
+        'the LanceDB store (default: the one the results file was searched in, else ./sightline-store)',
+      ).env('SIGHTLINE_STORE'),
     )
     .action(async (resultsPath: string, opts: ExportOptions) => {
       const print = ctx.print ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -65,7 +78,7 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
         );
       }
       const doc = parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath));
-      const store = await ctx.openExportContext(opts.store);
+      const store = await ctx.openExportContext(resultsStore(opts.store, doc));
       const t0 = Date.now();
       const outcome = await exportBundle({
         ...store,

@@ -184,6 +184,14 @@ describe('sightline as a user runs it', () => {
     expect(bad.stderr).toMatch(/timeline\.csv/);
   });
 
+  it('exports without --store: the results file names the store it was searched in', async () => {
+    const out = join(root, 'bundle-no-store');
+    const r = await sightline(['export', join(root, 'face.json'), '--out', out]);
+    expect(userLines(r.stderr).filter((l) => !l.startsWith('bundle '))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect((await sightline(['verify', out])).code).toBe(0);
+  });
+
   it.each([
     ['a photo with no face', ['search', 'face', 'fixtures/generated/queries/no-face.jpg'], /no face found/],
     ['an empty plate pattern', ['search', 'plate', ''], /empty plate pattern/],
