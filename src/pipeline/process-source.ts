@@ -120,9 +120,11 @@ export async function processSource(
     height: info.height,
     signal: opts.signal,
   });
+  let lastOffset = 0;
   for await (const frame of prefetch(sampled, PREFETCH_FRAMES)) {
     lap('decode');
     frames++;
+    lastOffset = frame.offset;
     const at = { offset: frame.offset, pts: frame.pts, sample: frame.index };
     let look = true;
     if (motion) {
@@ -264,7 +266,11 @@ export async function processSource(
   for (let i = 0; i < faceRows.length; i += 2000) await store.addFaces(faceRows.slice(i, i + 2000));
   for (let i = 0; i < plateRows.length; i += 2000) await store.addPlates(plateRows.slice(i, i + 2000));
   await store.addTracks(trackRows);
-  await store.completeSource(info.sha256, frames);
+  // some containers (Matroska from many NVRs) state no duration: the frames then tell it, to
+  // within one sampling interval
+  const measured =
+    info.duration > 0 || frames === 0 ? undefined : lastOffset + 1 / (info.fps || settings.sampling.fps);
+  await store.completeSource(info.sha256, frames, measured);
   lap('write');
 
   return {

@@ -282,13 +282,20 @@ export class Store {
     await t.add(rows as unknown as Record<string, unknown>[]);
   }
 
-  /** The one write that makes a source's rows count: a single atomic update of its status. */
-  async completeSource(sha256: string, framesSampled: number): Promise<void> {
+  /**
+   * The one write that makes a source's rows count: a single atomic update of its status (and of
+   * its duration, when the container did not state one and it was measured from the frames).
+   */
+  async completeSource(sha256: string, framesSampled: number, measuredDuration?: number): Promise<void> {
     crashPoint('before-complete');
     const t = await this.ensure('sources', sourcesSchema);
     await t.update({
       where: `sha256 = ${sqlString(sha256)}`,
-      values: { status: 'complete', frames_sampled: framesSampled },
+      values: {
+        status: 'complete',
+        frames_sampled: framesSampled,
+        ...(measuredDuration !== undefined ? { duration: measuredDuration } : {}),
+      },
     });
   }
 

@@ -7,6 +7,7 @@ import { runIndex, type IndexEvent } from '../../src/pipeline/index-run.js';
 import { Store } from '../../src/store/store.js';
 import { fixturePath, loadTruth } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
+import { runFfmpeg } from '../../fixtures/lib/ffmpeg.js';
 
 const bare = parseIndexSettings({ faces: { enabled: false }, plates: { enabled: false } });
 
@@ -142,5 +143,30 @@ describe('index: detections carry exact offsets', () => {
     } finally {
       store.close();
     }
+  });
+});
+
+describe('index: a container that states no duration', () => {
+  it('takes the duration from the frames (streamed Matroska, as many NVRs write it)', async () => {
+    const root = tempDir();
+    const clip = join(root, 'live.mkv');
+    // -live 1: Matroska written as a stream, with no duration in its header
+    await runFfmpeg([
+      '-i',
+      fixturePath('odd/with-creation-time.mp4'),
+      '-c',
+      'copy',
+      '-live',
+      '1',
+      '-f',
+      'matroska',
+      clip,
+    ]);
+    const storeDir = join(root, 'store');
+    await index([clip], storeDir);
+    const [source] = await sources(storeDir);
+    // the clip is 4 s long; sampled at 2 fps the last frame is within half a second of its end
+    expect(source?.duration).toBeGreaterThan(3.5);
+    expect(source?.duration).toBeLessThanOrEqual(4.05);
   });
 });
