@@ -8,6 +8,7 @@ import { registerIndex } from './index-cmd.js';
 import { safeText } from './output.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
+import { registerCameras } from './cameras.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerExport(program, { openExportContext, toolVersion: TOOL_VERSION, gitCommit: gitCommit() });
   registerVerify(program);
   registerStats(program);
+  registerCameras(program);
   return program;
 }
 

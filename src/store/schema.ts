@@ -214,3 +214,26 @@ export const tracksSchema = new Schema([
 ]);
 
 export const metaSchema = new Schema([str('key'), str('value')]);
+
+export interface CameraRow {
+  id: string;
+  name: string;
+  lat: number;
+  lon: number;
+  timezone: string;
+  /** ';'-separated */
+  tags: string;
+  clock_offset: number;
+  updated_at: string;
+}
+
+export const camerasSchema = new Schema([
+  str('id'),
+  str('name'),
+  f64('lat'),
+  f64('lon'),
+  str('timezone'),
+  str('tags'),
+  f64('clock_offset'),
+  str('updated_at'),
+]);

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { access, readdir, stat } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import {
+  camerasSchema,
   facesSchema,
   metaSchema,
   platesSchema,
@@ -14,7 +15,9 @@ import {
   type PlateRow,
   type SourceRow,
   type TrackRow,
+  type CameraRow,
 } from './schema.js';
+import type { Camera } from '../core/cameras.js';
 
 export type { FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 
@@ -382,6 +385,49 @@ export class Store {
   }
 
   /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
+  /** The camera register, by id. */
+  async cameras(): Promise<Camera[]> {
+    const t = await this.table('cameras');
+    if (!t) return [];
+    const rows = (await t.query().toArray()) as CameraRow[];
+    return rows
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        lat: r.lat,
+        lon: r.lon,
+        timezone: r.timezone,
+        tags: r.tags ? r.tags.split(';') : [],
+        clockOffset: r.clock_offset,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /**
+   * Adds cameras to the register, replacing those with the same id (one merge: a re-import
+   * updates by id, and a failed write leaves the register as it was).
+   */
+  async putCameras(cameras: readonly Camera[]): Promise<void> {
+    if (cameras.length === 0) return;
+    const t = await this.ensure('cameras', camerasSchema);
+    const now = new Date().toISOString();
+    const rows: CameraRow[] = cameras.map((c) => ({
+      id: c.id,
+      name: c.name,
+      lat: c.lat,
+      lon: c.lon,
+      timezone: c.timezone,
+      tags: c.tags.join(';'),
+      clock_offset: c.clockOffset,
+      updated_at: now,
+    }));
+    await t
+      .mergeInsert('id')
+      .whenMatchedUpdateAll()
+      .whenNotMatchedInsertAll()
+      .execute(rows as unknown as Record<string, unknown>[]);
+  }
+
   /** Plate tracks whose vehicle has this type and/or colour (the filter is part of the store query). */
   async plateTracks(filter: { vehicle?: string; colour?: string } = {}): Promise<TrackRow[]> {
     const where = [

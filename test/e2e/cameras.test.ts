@@ -1,0 +1,73 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { sightline, userLines } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+describe('sightline cameras: the camera register', () => {
+  const root = tempDir();
+  const store = join(root, 'store');
+  const csv = join(root, 'register.csv');
+  writeFileSync(
+    csv,
+    'id,name,lat,lon,timezone,tags\n' +
+      'gate-a,"Gate A, north",24.8607,67.0011,Asia/Karachi,boundary\n' +
+      'gate-b,Gate B,24.9300,67.0400,Asia/Karachi,\n',
+  );
+
+  it('imports a register into a store it creates, and lists it', async () => {
+    const r = await sightline(['cameras', 'import', csv, '--store', store]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2 cameras imported/);
+    expect(existsSync(store)).toBe(true);
+    const list = await sightline(['cameras', '--store', store, '--json']);
+    expect(list.code).toBe(0);
+    const doc = JSON.parse(list.stdout) as { cameras: Array<{ id: string; name: string; tags: string[] }> };
+    expect(doc.cameras.map((c) => c.id)).toEqual(['gate-a', 'gate-b']);
+    expect(doc.cameras[0]).toMatchObject({ name: 'Gate A, north', tags: ['boundary'] });
+    const table = await sightline(['cameras', '--store', store]);
+    expect(table.stdout).toMatch(/gate-a\s+Gate A, north\s+24\.86070\s+67\.00110\s+Asia\/Karachi/);
+  });
+
+  it('updates a camera by id on re-import (JSON), keeping the others', async () => {
+    const json = join(root, 'moved.json');
+    writeFileSync(
+      json,
+      JSON.stringify([
+        {
+          id: 'gate-b',
+          name: 'Gate B (moved)',
+          lat: 24.94,
+          lon: 67.05,
+          timezone: 'Asia/Karachi',
+          tags: [],
+          clock_offset: -12,
+        },
+      ]),
+    );
+    expect((await sightline(['cameras', 'import', json, '--store', store])).code).toBe(0);
+    const doc = JSON.parse((await sightline(['cameras', '--store', store, '--json'])).stdout) as {
+      cameras: Array<{ id: string; name: string; clockOffset: number }>;
+    };
+    expect(doc.cameras).toHaveLength(2);
+    expect(doc.cameras.find((c) => c.id === 'gate-b')).toMatchObject({
+      name: 'Gate B (moved)',
+      clockOffset: -12,
+    });
+  });
+
+  it('refuses a bad row with exit 2, naming row and column, and changes nothing', async () => {
+    const bad = join(root, 'bad.csv');
+    writeFileSync(
+      bad,
+      'id,name,lat,lon,timezone,tags\ngate-c,C,24.9,67.1,Asia/Karachi,\ngate-d,D,24.9,67.1,Asia/Karchi,\n',
+    );
+    const r = await sightline(['cameras', 'import', bad, '--store', store]);
+    expect(r.code).toBe(2);
+    expect(userLines(r.stderr)).toEqual([expect.stringMatching(/row 2, column timezone: "Asia\/Karchi"/)]);
+    const doc = JSON.parse((await sightline(['cameras', '--store', store, '--json'])).stdout) as {
+      cameras: Array<{ id: string }>;
+    };
+    expect(doc.cameras.map((c) => c.id)).toEqual(['gate-a', 'gate-b']);
+  });
+});
