@@ -12,28 +12,65 @@ export interface ParsedStamp {
 const STAMP =
   /(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])[T _-]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)(?:[.,](\d{1,3}))?(?!\d)/;
 
+/** Milliseconds `timeZone` is ahead of UTC at the instant `utcMs`. */
+export function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const local = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return local - Math.floor(utcMs / 1000) * 1000;
+}
+
 /**
- * Reads a date-time from a file name. Names carry no zone: the time is taken as UTC and the
- * investigator can override the whole base with --start.
+ * The UTC instant of a wall-clock time read in `timeZone` (given as if it were UTC). A time that
+ * occurs twice (clocks going back) is its first occurrence; one skipped by clocks going forward is
+ * read with the offset before the change, i.e. as far after the gap as it was into it.
  */
-export function parseFileNameTime(name: string): ParsedStamp | null {
+export function zonedToUtc(localAsUtcMs: number, timeZone: string): number {
+  const before = zoneOffsetMs(localAsUtcMs - 43_200_000, timeZone);
+  const after = zoneOffsetMs(localAsUtcMs + 43_200_000, timeZone);
+  const fits = (off: number): boolean => zoneOffsetMs(localAsUtcMs - off, timeZone) === off;
+  const candidates = [before, after].filter(fits).map((off) => localAsUtcMs - off);
+  return candidates.length > 0 ? Math.min(...candidates) : localAsUtcMs - before;
+}
+
+/**
+ * Reads a date-time from a file name. Names carry no zone: the time is read in `timeZone` (the
+ * camera's, from the register) when given, else as UTC; the investigator can override the whole
+ * base with --start.
+ */
+export function parseFileNameTime(name: string, timeZone?: string): ParsedStamp | null {
   const m = STAMP.exec(name);
   if (!m) return null;
   const [match, y, mo, d, h, mi, s, ms] = m as unknown as string[];
-  const date = new Date(
-    Date.UTC(
-      Number(y),
-      Number(mo) - 1,
-      Number(d),
-      Number(h),
-      Number(mi),
-      Number(s),
-      Number((ms ?? '0').padEnd(3, '0')),
-    ),
+  const localMs = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number((ms ?? '0').padEnd(3, '0')),
   );
   // Reject rolled-over dates such as 31 February.
-  if (date.getUTCDate() !== Number(d)) return null;
-  return { iso: date.toISOString(), match: match ?? '' };
+  if (new Date(localMs).getUTCDate() !== Number(d)) return null;
+  const utc = timeZone ? zonedToUtc(localMs, timeZone) : localMs;
+  return { iso: new Date(utc).toISOString(), match: match ?? '' };
 }
 
 /**

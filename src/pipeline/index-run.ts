@@ -1,6 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
+import type { Camera } from '../core/cameras.js';
 import type { SourceInfo, TimeSource } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
 import { environmentFault, environmentFaultKind, errorMessage, InputError, UsageError } from '../errors.js';
@@ -66,15 +67,23 @@ export function resolveCamera(c: Candidate, override?: string): string {
   return sanitizeCamera(folderCamera(c) ?? cameraFromFileName(basename(c.path)));
 }
 
+/**
+ * A source's wall-clock start: its metadata, else its file name (read in the camera's time zone
+ * when the register has the camera), else --start. A time from the camera's own clock (metadata,
+ * file name) is corrected by the camera's measured clock offset; --start is taken as true time.
+ */
 export function resolveStart(
   creationTime: string | null,
   fileName: string,
   option?: string,
+  camera?: Pick<Camera, 'timezone' | 'clockOffset'>,
 ): { startTime: string | null; startTimeSource: TimeSource } {
+  const corrected = (iso: string): string =>
+    camera?.clockOffset ? new Date(Date.parse(iso) - camera.clockOffset * 1000).toISOString() : iso;
   const meta = parseMetadataTime(creationTime);
-  if (meta) return { startTime: meta, startTimeSource: 'metadata' };
-  const fromName = parseFileNameTime(fileName);
-  if (fromName) return { startTime: fromName.iso, startTimeSource: 'filename' };
+  if (meta) return { startTime: corrected(meta), startTimeSource: 'metadata' };
+  const fromName = parseFileNameTime(fileName, camera?.timezone);
+  if (fromName) return { startTime: corrected(fromName.iso), startTimeSource: 'filename' };
   if (option) return { startTime: option, startTimeSource: 'option' };
   return { startTime: null, startTimeSource: 'none' };
 }
@@ -128,6 +137,8 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
     for (const f of found.failed) opts.onEvent({ type: 'file-failed', ...f });
     const seenSha = new Map<string, string>();
     const indexedSources: Array<Record<string, unknown>> = [];
+    // the camera register: time zones for file-name stamps, clock offsets
+    const register = new Map((await store.cameras()).map((cam) => [cam.id, cam]));
 
     for (const c of found.candidates) {
       if (opts.signal?.aborted) break;
@@ -162,7 +173,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
           continue;
         }
         const camera = resolveCamera(c, opts.camera);
-        const start = resolveStart(p.creationTime, basename(c.path), opts.start);
+        const start = resolveStart(p.creationTime, basename(c.path), opts.start, register.get(camera));
         const info: SourceInfo = {
           path: c.path,
           sha256,

@@ -1,7 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sightline, userLines } from '../helpers/cli.js';
+import { fixturePath } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('sightline cameras: the camera register', () => {
@@ -69,5 +70,18 @@ describe('sightline cameras: the camera register', () => {
       cameras: Array<{ id: string }>;
     };
     expect(doc.cameras.map((c) => c.id)).toEqual(['gate-a', 'gate-b']);
+  });
+
+  it("reads a file name's time stamp in its camera's zone once the register has the camera", async () => {
+    const footage = join(root, 'footage', 'gate-a');
+    mkdirSync(footage, { recursive: true });
+    // named 11:05:00 local; gate-a is in Asia/Karachi (UTC+5)
+    copyFileSync(fixturePath('cam-street/ch01_20230801110500.mp4'), join(footage, 'ch01_20230801110500.mp4'));
+    const idx = await sightline(['index', footage, '--store', store, '--no-faces']);
+    expect(idx.code).toBe(0);
+    const r = await sightline(['search', 'plate', 'LE21ABC', '--store', store, '--json']);
+    const doc = JSON.parse(r.stdout) as { results: Array<{ camera: string; startTime: string }> };
+    expect(doc.results[0]?.camera).toBe('gate-a');
+    expect(doc.results[0]?.startTime.startsWith('2023-08-01T06:05:0')).toBe(true);
   });
 });
