@@ -1,5 +1,8 @@
 import { Option } from 'commander';
 import { resolve } from 'node:path';
+import { parseWindowTime, type WindowTime } from '../core/time.js';
+import { UsageError } from '../errors.js';
+import type { SightingFilter } from '../store/filter.js';
 
 export const DEFAULT_STORE = './sightline-store';
 
@@ -13,4 +16,56 @@ export function jsonOption(): Option {
 
 export function storePath(dir: string | undefined): string {
   return resolve(dir ?? process.env.SIGHTLINE_STORE ?? DEFAULT_STORE);
+}
+
+/** --from / --to / --camera: every search takes them (see ../shared/docs/CLI-CONTRACT.md). */
+export function windowOptions(): Option[] {
+  return [
+    new Option(
+      '--from <time>',
+      "sightings overlapping a window from this time: ISO 8601; without a zone ('2026-03-01 14:05') read in each camera's zone",
+    ),
+    new Option('--to <time>', 'sightings overlapping a window up to this time (as --from)'),
+    new Option('--camera <ids>', "only these cameras, comma-separated (e.g. 'gate-a,gate-c')"),
+  ];
+}
+
+export interface WindowOpts {
+  from?: string;
+  to?: string;
+  camera?: string;
+}
+
+/** The search filter of --from / --to / --camera, or undefined; a bad value is exit 2. */
+export function parseWindow(opts: WindowOpts): SightingFilter | undefined {
+  const time = (name: string, v: string | undefined): WindowTime | undefined => {
+    if (v === undefined) return undefined;
+    const t = parseWindowTime(v);
+    if (!t)
+      throw new UsageError(
+        `${name} ${v} is not a time: use ISO 8601, e.g. '2026-03-01 14:05' or 2026-03-01T09:05:00Z`,
+      );
+    return t;
+  };
+  const from = time('--from', opts.from);
+  const to = time('--to', opts.to);
+  const cameras = opts.camera
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (opts.camera !== undefined && (!cameras || cameras.length === 0))
+    throw new UsageError(`--camera ${opts.camera} names no camera: give ids, e.g. --camera gate-a,gate-b`);
+  if (from && to && from.kind === to.kind && from.ms > to.ms)
+    throw new UsageError(`--from ${opts.from} is after --to ${opts.to}: swap them`);
+  if (!from && !to && !cameras) return undefined;
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}), ...(cameras ? { cameras } : {}) };
+}
+
+/** How a search document records its window. */
+export function windowQuery(opts: WindowOpts): Record<string, unknown> {
+  return {
+    ...(opts.from !== undefined ? { from: opts.from } : {}),
+    ...(opts.to !== undefined ? { to: opts.to } : {}),
+    ...(opts.camera !== undefined ? { cameras: parseWindow(opts)?.cameras ?? [] } : {}),
+  };
 }

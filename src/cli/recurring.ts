@@ -8,10 +8,17 @@ import { sha256Buffer } from '../infra/hash.js';
 import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../ml/face/calibration.js';
 import { findRecurring, type RecurringOutcome } from '../search/recurring.js';
 import { Store } from '../store/store.js';
-import { storeOption, storePath } from './common.js';
+import {
+  parseWindow,
+  storeOption,
+  storePath,
+  windowOptions,
+  windowQuery,
+  type WindowOpts,
+} from './common.js';
 import { c, safeText, table } from './output.js';
 
-interface RecurringCliOpts {
+interface RecurringCliOpts extends WindowOpts {
   store: string;
   minTracks: string;
   minCameras: string;
@@ -33,6 +40,9 @@ export function registerRecurring(search: Command): void {
     .command('recurring')
     .description('list unknown persons seen in several sightings or cameras (clusters every face track)')
     .addOption(storeOption())
+    .addOption(windowOptions()[0]!)
+    .addOption(windowOptions()[1]!)
+    .addOption(windowOptions()[2]!)
     .addOption(new Option('--min-tracks <n>', 'sightings a person needs to be listed').default('2'))
     .addOption(new Option('--min-cameras <n>', 'distinct cameras a person needs to be listed').default('1'))
     .addOption(
@@ -61,6 +71,7 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
   const minTracks = positiveInt('--min-tracks', opts.minTracks);
   const minCameras = positiveInt('--min-cameras', opts.minCameras);
   const limit = positiveInt('--limit', opts.limit);
+  const window = parseWindow(opts);
   const given = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (given !== undefined && (!Number.isFinite(given) || given < -1 || given > 1)) {
     throw new UsageError(
@@ -80,7 +91,13 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
   let outcome: RecurringOutcome;
   let doc: SearchDocument;
   try {
-    outcome = await findRecurring(store, { threshold, minTracks, minCameras, limit });
+    outcome = await findRecurring(store, {
+      threshold,
+      minTracks,
+      minCameras,
+      limit,
+      ...(window ? { window } : {}),
+    });
     doc = {
       query: {
         kind: 'recurring',
@@ -88,6 +105,7 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
         minTracks,
         minCameras,
         limit,
+        ...windowQuery(opts),
         linkage: 'average',
         similarity: 'track vs track: mean of the 3 best cross-pairs of their 5 best faces',
         tracksConsidered: outcome.tracksConsidered,

@@ -20,11 +20,18 @@ import { fuseQuery, pickFace, searchFaces } from '../search/faces.js';
 import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plates.js';
 import { Store } from '../store/store.js';
 import { validatePattern } from '../track/plates.js';
-import { storeOption, storePath } from './common.js';
+import {
+  parseWindow,
+  storeOption,
+  storePath,
+  windowOptions,
+  windowQuery,
+  type WindowOpts,
+} from './common.js';
 import { registerRecurring } from './recurring.js';
 import { c, safeText, table } from './output.js';
 
-interface CommonOpts {
+interface CommonOpts extends WindowOpts {
   store: string;
   limit: string;
   json?: boolean;
@@ -52,6 +59,9 @@ export function registerSearch(program: Command): void {
     .argument('[photo...]', 'photos of the same person (fused into one query)')
     .addOption(new Option('--watchlist <dir>', 'instead of photos: one sub-folder of photos per person'))
     .addOption(storeOption())
+    .addOption(windowOptions()[0]!)
+    .addOption(windowOptions()[1]!)
+    .addOption(windowOptions()[2]!)
     .addOption(new Option('--limit <n>', 'most sightings (per person with --watchlist)').default('50'))
     .addOption(
       new Option(
@@ -89,6 +99,9 @@ says how often different people scored as high on CCTV-like faces (docs/accuracy
     .addOption(new Option('--vehicle <type>', 'only vehicles seen as this type').choices([...VEHICLE_TYPES]))
     .addOption(new Option('--colour <name>', 'only vehicles seen in this colour').choices([...COLOUR_NAMES]))
     .addOption(storeOption())
+    .addOption(windowOptions()[0]!)
+    .addOption(windowOptions()[1]!)
+    .addOption(windowOptions()[2]!)
     .addOption(new Option('--limit <n>', 'most sightings per pattern').default('50'))
     .addOption(new Option('--json', 'one JSON document on stdout (input for `sightline export`)'))
     .addHelpText(
@@ -181,6 +194,7 @@ async function faceAction(
   opts: CommonOpts & { watchlist?: string; threshold?: string; face: string },
 ): Promise<void> {
   const limit = parseLimit(opts.limit);
+  const window = parseWindow(opts);
   const given = opts.threshold === undefined ? undefined : Number(opts.threshold);
   if (given !== undefined && (!Number.isFinite(given) || given < -1 || given > 1)) {
     throw new UsageError(
@@ -261,7 +275,7 @@ async function faceAction(
         ...(await searchFaces(
           store,
           { vector, ...(person.label ? { label: person.label } : {}) },
-          { threshold, limit, calibration: calibration[condition] },
+          { threshold, limit, calibration: calibration[condition], ...(window ? { window } : {}) },
         )),
       );
     }
@@ -276,6 +290,7 @@ async function faceAction(
       threshold: thresholds.size === 1 ? [...thresholds][0] : [...thresholds],
       condition: conditions.size === 1 ? [...conditions][0] : [...conditions],
       limit,
+      ...windowQuery(opts),
       model: analyzer.modelId,
       store: store.dir,
       time: new Date().toISOString(),
@@ -309,9 +324,11 @@ async function plateAction(patterns: string[], opts: PlateOpts): Promise<void> {
   }
   for (const p of list) validatePattern(p.pattern);
   const store = await Store.open(storePath(opts.store), { create: false });
+  const window = parseWindow(opts);
   const results = await searchPlates(store, list, {
     exact: Boolean(opts.exact),
     limit,
+    ...(window ? { window } : {}),
     ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
     ...(opts.colour ? { colour: opts.colour } : {}),
   });
@@ -326,6 +343,7 @@ async function plateAction(patterns: string[], opts: PlateOpts): Promise<void> {
       exact: Boolean(opts.exact),
       ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
       ...(opts.colour ? { colour: opts.colour } : {}),
+      ...windowQuery(opts),
       limit,
       store: store.dir,
       time: new Date().toISOString(),

@@ -114,3 +114,49 @@ export function sanitizeCamera(id: string): string {
   const clean = id.replace(/[\u0000-\u001f\u007f/\\]/g, '_').trim();
   return clean.slice(0, 128) || 'camera';
 }
+
+/** A --from/--to time: an instant (the value had a zone) or a wall-clock time to read per camera. */
+export type WindowTime = { kind: 'utc'; ms: number } | { kind: 'local'; ms: number };
+
+const WINDOW_TIME =
+  /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,3}))?)?)?\s*(Z|[+-]\d\d:?\d\d)?$/i;
+
+/**
+ * Parses a --from/--to value: ISO 8601, "2026-03-01 14:05" or "2026-03-01T14:05:00+05:00"; a
+ * date alone is its midnight. With a zone it is an instant; without, a wall-clock time that each
+ * camera's own zone places (`local`, given as if it were UTC). Null when it is not such a time.
+ */
+export function parseWindowTime(value: string): WindowTime | null {
+  const m = WINDOW_TIME.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', zone] = m as unknown as string[];
+  const local = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number(ms.padEnd(3, '0')),
+  );
+  if (
+    !Number.isFinite(local) ||
+    new Date(local).getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  )
+    return null;
+  if (!zone) return { kind: 'local', ms: local };
+  if (zone.toUpperCase() === 'Z') return { kind: 'utc', ms: local };
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const digits = zone.replace(/[^0-9]/g, '');
+  const off = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+  return { kind: 'utc', ms: local - sign * off };
+}
+
+/** The UTC instant of a window time for a camera in `timeZone` (UTC when the camera has none). */
+export function windowInstant(t: WindowTime, timeZone?: string): number {
+  if (t.kind === 'utc') return t.ms;
+  return timeZone ? zonedToUtc(t.ms, timeZone) : t.ms;
+}

@@ -412,13 +412,17 @@ export function toTrackRows<T extends { box: Box }>(
   return tracks.map((tr) => {
     const members = tr.members.map((m) => obs[m]!);
     const best = obs[tr.best]!;
+    const start = Math.min(...members.map((m) => m.offset));
+    const end = Math.max(...members.map((m) => m.offset));
     return {
       id: ids[tr.best]!,
       kind,
       source_sha256: info.sha256,
       camera: info.camera,
-      start_offset: Math.min(...members.map((m) => m.offset)),
-      end_offset: Math.max(...members.map((m) => m.offset)),
+      start_offset: start,
+      end_offset: end,
+      start_time: wallClock(info.startTime, start),
+      end_time: wallClock(info.startTime, end),
       best_offset: best.offset,
       best_pts: best.pts,
       best_x: best.det.box[0],

@@ -1,5 +1,6 @@
 import { cosine, fuseVectors } from '../core/vector.js';
 import type { Box, FaceDetection, SearchResult } from '../core/types.js';
+import type { SightingFilter } from '../store/filter.js';
 import type { Store } from '../store/store.js';
 import { REUSED_MODEL_SUFFIX } from '../ml/face/reuse.js';
 import { SourceCache, sightingResult } from './results.js';
@@ -28,6 +29,8 @@ export interface FaceSearchOptions {
   scoring?: TrackScoring;
   /** When given, each result states its strength (measured false-match rate) in words. */
   calibration?: ConditionCalibration;
+  /** --from / --to / --camera, applied in the store query. */
+  window?: SightingFilter;
 }
 
 /** The face a photo is taken to show: the n-th largest (1 = largest). */
@@ -53,7 +56,7 @@ export async function searchFaces(
   q: FaceQuery,
   opts: FaceSearchOptions,
 ): Promise<SearchResult[]> {
-  const rows = await store.nearestFaces(q.vector, CANDIDATES);
+  const rows = await store.nearestFaces(q.vector, CANDIDATES, opts.window);
   const scoring = opts.scoring ?? 'top3';
   const best = new Map<string, { sim: number; offset: number; pts: number; box: Box; source: string }>();
   const sims = new Map<string, number[]>();
@@ -83,7 +86,7 @@ export async function searchFaces(
       (best.get(id) as { sim: number }).sim = top.reduce((a, b) => a + b, 0) / top.length;
     }
   } else if (scoring === 'fused') {
-    const fused = await fusedTrackScores(store, q.vector, new Set(sims.keys()));
+    const fused = await fusedTrackScores(store, q.vector, new Set(sims.keys()), opts.window);
     for (const [id, sim] of fused) (best.get(id) as { sim: number }).sim = sim;
   }
   for (const [id, hit] of best) if (hit.sim < opts.threshold) best.delete(id);
@@ -115,9 +118,10 @@ async function fusedTrackScores(
   store: Store,
   query: Float32Array,
   ids: Set<string>,
+  window?: SightingFilter,
 ): Promise<Map<string, number>> {
   const per = new Map<string, { vectors: number[][]; weights: number[] }>();
-  for (const f of await store.faceVectorsOfTracks()) {
+  for (const f of await store.faceVectorsOfTracks(window)) {
     if (!ids.has(f.track_id)) continue;
     let e = per.get(f.track_id);
     if (!e) per.set(f.track_id, (e = { vectors: [], weights: [] }));

@@ -1,5 +1,6 @@
 import { matchPlate, normalisePattern, type PlateMatch } from '../core/plate.js';
 import type { SearchResult } from '../core/types.js';
+import { hasFilter, type SightingFilter } from '../store/filter.js';
 import type { PlateRow, Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
 
@@ -16,6 +17,8 @@ export interface PlateSearchOptions {
   vehicle?: string;
   /** Only sightings whose vehicle was seen in this colour. */
   colour?: string;
+  /** --from / --to / --camera, applied in the store query. */
+  window?: SightingFilter;
 }
 
 interface Hit {
@@ -35,13 +38,16 @@ export async function searchPlates(
   patterns: PlatePattern[],
   opts: PlateSearchOptions,
 ): Promise<SearchResult[]> {
-  const filtered = opts.vehicle !== undefined || opts.colour !== undefined;
+  const filtered = opts.vehicle !== undefined || opts.colour !== undefined || hasFilter(opts.window);
   const tracks = new Map(
     (
-      await store.plateTracks({
-        ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
-        ...(opts.colour ? { colour: opts.colour } : {}),
-      })
+      await store.plateTracks(
+        {
+          ...(opts.vehicle ? { vehicle: opts.vehicle } : {}),
+          ...(opts.colour ? { colour: opts.colour } : {}),
+        },
+        opts.window,
+      )
     ).map((t) => [t.id, t]),
   );
   const rows = filtered && tracks.size === 0 ? [] : await store.plateRows();

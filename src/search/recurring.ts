@@ -5,6 +5,7 @@
 import { clusterBySimilarity } from '../core/cluster.js';
 import { bestFaces, trackSimilarity } from '../core/identity.js';
 import type { SearchResult } from '../core/types.js';
+import type { SightingFilter } from '../store/filter.js';
 import type { Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
 
@@ -14,6 +15,8 @@ export interface RecurringOptions {
    * the members of two groups (average linkage), for the groups to be one person.
    */
   threshold: number;
+  /** --from / --to / --camera, applied in the store query. */
+  window?: SightingFilter;
   /** A person must be seen in at least this many tracks (sightings). */
   minTracks: number;
   /** ... and in at least this many distinct cameras. */
@@ -75,7 +78,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   for (const t of allTracks) if (await sources.get(t.source_sha256)) byId.set(t.id, t);
 
   const faces = new Map<string, { vectors: number[][]; qualities: number[] }>();
-  for (const f of await store.faceVectorsOfTracks()) {
+  for (const f of await store.faceVectorsOfTracks(opts.window)) {
     if (!byId.has(f.track_id)) continue;
     let e = faces.get(f.track_id);
     if (!e) faces.set(f.track_id, (e = { vectors: [], qualities: [] }));

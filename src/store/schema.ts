@@ -111,6 +111,9 @@ export interface TrackRow {
   vehicle_confidence: number;
   /** Confidence of the colour (0..1); -1 when none. */
   colour_confidence: number;
+  /** Wall-clock time (ISO 8601, UTC) of the first and last sighting; null when the source has none. */
+  start_time: string | null;
+  end_time: string | null;
 }
 
 const f64 = (name: string, nullable = false): Field => new Field(name, new Float64(), nullable);
@@ -211,6 +214,8 @@ export const tracksSchema = new Schema([
   str('vehicle_colour', true),
   f64('vehicle_confidence'),
   f64('colour_confidence'),
+  str('start_time', true),
+  str('end_time', true),
 ]);
 
 export const metaSchema = new Schema([str('key'), str('value')]);

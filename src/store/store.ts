@@ -18,6 +18,7 @@ import {
   type CameraRow,
 } from './schema.js';
 import type { Camera } from '../core/cameras.js';
+import { filterPredicate, hasFilter, sqlString, type SightingFilter } from './filter.js';
 
 export type { FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 
@@ -62,10 +63,7 @@ export function crashPoint(point: string): void {
   if (hits === Number(nth ?? 1)) process.kill(process.pid, 'SIGKILL');
 }
 
-/** SQL string literal for LanceDB filters. */
-export function sqlString(s: string): string {
-  return `'${s.replace(/'/g, "''")}'`;
-}
+export { sqlString } from './filter.js';
 
 export interface StoreCounts {
   sources: number;
@@ -333,16 +331,18 @@ export class Store {
   async nearestFaces(
     vector: Float32Array | number[],
     limit: number,
+    filter?: SightingFilter,
   ): Promise<Array<FaceRow & { _distance: number }>> {
     const t = await this.table('faces');
     if (!t) return [];
+    const window = await this.predicate(filter, { start: 'time', end: 'time' });
     const q = t
       .vectorSearch(Array.from(vector))
       .distanceType('cosine')
       .limit(limit)
       .refineFactor(10)
       // only identifiable faces are ever scored: heads seen and turned faces are not
-      .where('usable = 1')
+      .where(window ? `usable = 1 AND (${window})` : 'usable = 1')
       // naming _distance keeps LanceDB from warning on stderr that it adds it unasked
       .select([...DETECTION_COLUMNS, 'score', 'quality', 'size', '_distance']);
     return (await q.toArray()) as Array<FaceRow & { _distance: number }>;
@@ -360,12 +360,15 @@ export class Store {
   }
 
   /** The vectors of identifiable faces (usable = 1), with their track and quality. */
-  async faceVectorsOfTracks(): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
+  async faceVectorsOfTracks(
+    filter?: SightingFilter,
+  ): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
     const t = await this.table('faces');
     if (!t) return [];
+    const window = await this.predicate(filter, { start: 'time', end: 'time' });
     const rows = (await t
       .query()
-      .where('usable = 1')
+      .where(window ? `usable = 1 AND (${window})` : 'usable = 1')
       .select(['track_id', 'vector', 'quality'])
       .toArray()) as Array<{
       track_id: string;
@@ -428,13 +431,35 @@ export class Store {
       .execute(rows as unknown as Record<string, unknown>[]);
   }
 
-  /** Plate tracks whose vehicle has this type and/or colour (the filter is part of the store query). */
-  async plateTracks(filter: { vehicle?: string; colour?: string } = {}): Promise<TrackRow[]> {
+  /**
+   * Plate tracks whose vehicle has this type and/or colour, seen in the window and cameras of
+   * `window` (the filters are part of the store query).
+   */
+  async plateTracks(
+    filter: { vehicle?: string; colour?: string } = {},
+    window?: SightingFilter,
+  ): Promise<TrackRow[]> {
+    const span = await this.predicate(window, { start: 'start_time', end: 'end_time' });
     const where = [
       ...(filter.vehicle ? [`vehicle_type = ${sqlString(filter.vehicle)}`] : []),
       ...(filter.colour ? [`vehicle_colour = ${sqlString(filter.colour)}`] : []),
+      ...(span ? [`(${span})`] : []),
     ];
     return this.tracks('plate', undefined, where);
+  }
+
+  /**
+   * The SQL predicate of --from/--to/--camera over rows whose time span is in `cols`, with each
+   * camera's zone from the register; null without a filter.
+   */
+  async predicate(
+    filter: SightingFilter | undefined,
+    cols: { start: string; end: string },
+  ): Promise<string | null> {
+    if (!hasFilter(filter)) return null;
+    const zones = new Map((await this.cameras()).map((c) => [c.id, c.timezone]));
+    const known = [...new Set((await this.listSources()).map((s) => s.camera))];
+    return filterPredicate(filter, zones, known, cols);
   }
 
   async tracks(kind?: 'face' | 'plate', ids?: readonly string[], where: string[] = []): Promise<TrackRow[]> {

@@ -84,4 +84,22 @@ describe('sightline cameras: the camera register', () => {
     expect(doc.results[0]?.camera).toBe('gate-a');
     expect(doc.results[0]?.startTime.startsWith('2023-08-01T06:05:0')).toBe(true);
   });
+
+  it("limits plate searches by time window (UTC or each camera's local time) and camera, in the store query", async () => {
+    const found = async (...extra: string[]): Promise<string[]> => {
+      const r = await sightline(['search', 'plate', 'LE21ABC', '--store', store, '--json', ...extra]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as { results: Array<{ camera: string }> }).results.map((x) => x.camera);
+    };
+    // LE21ABC is in view 06:05:01-06:05:04 UTC, 11:05 in Karachi
+    expect(await found('--from', '2023-08-01T06:05:00Z', '--to', '2023-08-01T06:06:00Z')).toEqual(['gate-a']);
+    expect(await found('--from', '2023-08-01 11:05', '--to', '2023-08-01 11:06')).toEqual(['gate-a']);
+    expect(await found('--from', '2023-08-01T06:06:00Z')).toEqual([]);
+    expect(await found('--to', '2023-08-01 11:04:59')).toEqual([]);
+    expect(await found('--camera', 'gate-b')).toEqual([]);
+    expect(await found('--camera', 'gate-b,gate-a')).toEqual(['gate-a']);
+    const bad = await sightline(['search', 'plate', 'LE21ABC', '--store', store, '--from', 'yesterday']);
+    expect(bad.code).toBe(2);
+    expect(userLines(bad.stderr)).toEqual([expect.stringMatching(/--from yesterday is not a time/)]);
+  });
 });

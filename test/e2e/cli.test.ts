@@ -115,6 +115,31 @@ describe('sightline as a user runs it', () => {
     expect(human.stdout).toMatch(/cam-street.*LE21ABC/);
   });
 
+  it('limits a face search by camera and time window', async () => {
+    const hits = async (...extra: string[]): Promise<SearchDocument> => {
+      const r = await sightline([
+        'search',
+        'face',
+        fixturePath('queries/person-a.jpg'),
+        '--store',
+        store,
+        '--json',
+        ...extra,
+      ]);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout) as SearchDocument;
+    };
+    expect((await hits('--camera', 'cam-lobby')).results.length).toBeGreaterThan(0);
+    expect((await hits('--camera', 'cam-street')).results).toEqual([]);
+    // person-a crosses the lobby from 11:00:00 UTC (no register: times are UTC)
+    expect(
+      (await hits('--from', '2023-08-01T11:00:00Z', '--to', '2023-08-01T11:00:10Z')).results.length,
+    ).toBeGreaterThan(0);
+    const late = await hits('--from', '2023-08-01T11:01:00Z');
+    expect(late.results).toEqual([]);
+    expect(late.query.from).toBe('2023-08-01T11:01:00Z');
+  });
+
   it('searches a plate watchlist: each hit names its pattern and label, --limit applies per pattern', async () => {
     const list = join(root, 'wanted.txt');
     writeFileSync(list, '# wanted vehicles\nLE21ABC,red car\n\nKX6*\n');
