@@ -69,3 +69,13 @@ export function windowQuery(opts: WindowOpts): Record<string, unknown> {
     ...(opts.camera !== undefined ? { cameras: parseWindow(opts)?.cameras ?? [] } : {}),
   };
 }
+
+/**
+ * The store a results file is read against: --store (or SIGHTLINE_STORE) when given, else the
+ * store the search recorded in `query.store`, else ./sightline-store.
+ */
+export function resultsStore(given: string | undefined, doc: { query: Record<string, unknown> }): string {
+  if (given !== undefined) return given;
+  const recorded = doc.query.store;
+  return typeof recorded === 'string' && recorded.length > 0 ? recorded : './sightline-store';
+}

@@ -1,3 +1,4 @@
+import { resultsStore } from './common.js';
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
 import { plainText } from '../core/escape.js';
@@ -39,16 +40,6 @@ interface ExportOptions {
   examiner?: string;
   format: string;
   store?: string;
-}
-
-/**
- * The store a results file is read against: --store (or SIGHTLINE_STORE) when given, else the
- * store the search recorded in `query.store`, else ./sightline-store.
- */
-export function resultsStore(given: string | undefined, doc: { query: Record<string, unknown> }): string {
-  if (given !== undefined) return given;
-  const recorded = doc.query.store;
-  return typeof recorded === 'string' && recorded.length > 0 ? recorded : './sightline-store';
 }
 
 export function registerExport(program: Command, ctx: ExportCommandContext): Command {

@@ -9,6 +9,7 @@ import { safeText } from './output.js';
 import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
 import { registerCameras } from './cameras.js';
+import { registerTrail } from './trail.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerStats(program);
   registerCameras(program);
+  registerTrail(program);
   return program;
 }
 

@@ -1,0 +1,81 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../../fixtures/lib/ffmpeg.js';
+import { sightline, userLines } from '../helpers/cli.js';
+import { fixturePath } from '../helpers/fixtures.js';
+import { tempDir } from '../helpers/temp.js';
+
+interface TrailDoc {
+  legs: Array<{
+    fromCamera: string;
+    toCamera: string;
+    distanceKm: number;
+    speedKmh: number;
+    implausible: boolean;
+  }>;
+  results: Array<{ camera: string }>;
+}
+
+describe('sightline trail: one vehicle across three cameras', () => {
+  const root = tempDir();
+  const store = join(root, 'store');
+
+  it('gives each leg its distance and speed, marks the impossible one, and exports without --store', async () => {
+    // gate-b 8 km north of gate-a, gate-c 60 km further; all in Karachi time (UTC+5)
+    const register = join(root, 'cameras.csv');
+    const lat = (km: number): string => (24.8607 + km / 111.195).toFixed(6);
+    writeFileSync(
+      register,
+      'id,name,lat,lon,timezone,tags\n' +
+        `gate-a,Gate A,${lat(0)},67.0011,Asia/Karachi,boundary\n` +
+        `gate-b,Gate B,${lat(8)},67.0011,Asia/Karachi,\n` +
+        `gate-c,Gate C,${lat(68)},67.0011,Asia/Karachi,\n`,
+    );
+    expect((await sightline(['cameras', 'import', register, '--store', store])).code).toBe(0);
+    // the same car at 11:05, 11:15 and 11:17 local: copies with other bytes (a title), so each is a source
+    for (const [cam, stamp] of [
+      ['gate-a', '20230801110500'],
+      ['gate-b', '20230801111500'],
+      ['gate-c', '20230801111700'],
+    ] as const) {
+      mkdirSync(join(root, 'footage', cam), { recursive: true });
+      await runFfmpeg([
+        '-i',
+        fixturePath('cam-street/ch01_20230801110500.mp4'),
+        '-c',
+        'copy',
+        '-metadata',
+        `title=${cam}`,
+        join(root, 'footage', cam, `ch01_${stamp}.mp4`),
+      ]);
+    }
+    expect((await sightline(['index', join(root, 'footage'), '--store', store, '--no-faces'])).code).toBe(0);
+    const search = await sightline(['search', 'plate', 'LE21ABC', '--store', store, '--json']);
+    const results = join(root, 'results.json');
+    writeFileSync(results, search.stdout);
+
+    const r = await sightline(['trail', results, '--json']);
+    expect(r.code).toBe(0);
+    const trail = JSON.parse(r.stdout) as TrailDoc;
+    expect(trail.results.map((x) => x.camera)).toEqual(['gate-a', 'gate-b', 'gate-c']);
+    const [ab, bc] = trail.legs;
+    expect(ab).toMatchObject({ fromCamera: 'gate-a', toCamera: 'gate-b', implausible: false });
+    expect(ab!.distanceKm).toBeCloseTo(8, 0);
+    expect(ab!.speedKmh).toBeGreaterThan(44);
+    expect(ab!.speedKmh).toBeLessThan(52);
+    expect(bc).toMatchObject({ fromCamera: 'gate-b', toCamera: 'gate-c', implausible: true });
+    expect(bc!.speedKmh).toBeGreaterThan(1500);
+
+    const human = await sightline(['trail', results]);
+    expect(human.stdout).toMatch(/Gate B\s+Gate C.*IMPLAUSIBLE/);
+
+    const trailFile = join(root, 'trail.json');
+    writeFileSync(trailFile, r.stdout);
+    const out = join(root, 'bundle');
+    const exp = await sightline(['export', trailFile, '--out', out]);
+    expect(userLines(exp.stderr).filter((l) => !l.startsWith('bundle '))).toEqual([]);
+    expect(exp.code).toBe(0);
+    expect((await sightline(['verify', out])).code).toBe(0);
+  });
+});
