@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { parseWindowTime, type WindowTime } from '../core/time.js';
 import { UsageError } from '../errors.js';
@@ -18,8 +18,13 @@ export function storePath(dir: string | undefined): string {
   return resolve(dir ?? process.env.SIGHTLINE_STORE ?? DEFAULT_STORE);
 }
 
-/** --from / --to / --camera: every search takes them (see ../shared/docs/CLI-CONTRACT.md). */
-export function windowOptions(): Option[] {
+/** Adds --from / --to / --camera to a command: every search takes them (see the CLI contract). */
+export function addWindowOptions(cmd: Command): Command {
+  for (const o of windowOptions()) cmd.addOption(o);
+  return cmd;
+}
+
+function windowOptions(): Option[] {
   return [
     new Option(
       '--from <time>',

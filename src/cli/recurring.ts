@@ -9,10 +9,10 @@ import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../ml/face/calibration.j
 import { findRecurring, type RecurringOutcome } from '../search/recurring.js';
 import { Store } from '../store/store.js';
 import {
+  addWindowOptions,
   parseWindow,
   storeOption,
   storePath,
-  windowOptions,
   windowQuery,
   type WindowOpts,
 } from './common.js';
@@ -36,13 +36,9 @@ function positiveInt(name: string, v: string): number {
 
 /** `sightline search recurring`: persons seen in several tracks or cameras, no photo needed. */
 export function registerRecurring(search: Command): void {
-  search
-    .command('recurring')
+  addWindowOptions(search.command('recurring'))
     .description('list unknown persons seen in several sightings or cameras (clusters every face track)')
     .addOption(storeOption())
-    .addOption(windowOptions()[0]!)
-    .addOption(windowOptions()[1]!)
-    .addOption(windowOptions()[2]!)
     .addOption(new Option('--min-tracks <n>', 'sightings a person needs to be listed').default('2'))
     .addOption(new Option('--min-cameras <n>', 'distinct cameras a person needs to be listed').default('1'))
     .addOption(

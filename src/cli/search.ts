@@ -21,10 +21,10 @@ import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plate
 import { Store } from '../store/store.js';
 import { validatePattern } from '../track/plates.js';
 import {
+  addWindowOptions,
   parseWindow,
   storeOption,
   storePath,
-  windowOptions,
   windowQuery,
   type WindowOpts,
 } from './common.js';
@@ -53,15 +53,11 @@ function parseLimit(v: string): number {
 export function registerSearch(program: Command): void {
   const search = program.command('search').description('find a person by photo, or a vehicle by plate');
 
-  search
-    .command('face')
+  addWindowOptions(search.command('face'))
     .description('find every sighting of a person, from one or more photos of them')
     .argument('[photo...]', 'photos of the same person (fused into one query)')
     .addOption(new Option('--watchlist <dir>', 'instead of photos: one sub-folder of photos per person'))
     .addOption(storeOption())
-    .addOption(windowOptions()[0]!)
-    .addOption(windowOptions()[1]!)
-    .addOption(windowOptions()[2]!)
     .addOption(new Option('--limit <n>', 'most sightings (per person with --watchlist)').default('50'))
     .addOption(
       new Option(
@@ -90,8 +86,7 @@ says how often different people scored as high on CCTV-like faces (docs/accuracy
       },
     );
 
-  search
-    .command('plate')
+  addWindowOptions(search.command('plate'))
     .description("find vehicles by full or partial plate: '?' one character, '*' any run")
     .argument('[pattern...]', 'plate patterns, e.g. LE21ABC, LE2*, ?E21A?C')
     .addOption(new Option('--watchlist <file>', "instead of patterns: one pattern a line, optional ',label'"))
@@ -99,9 +94,6 @@ says how often different people scored as high on CCTV-like faces (docs/accuracy
     .addOption(new Option('--vehicle <type>', 'only vehicles seen as this type').choices([...VEHICLE_TYPES]))
     .addOption(new Option('--colour <name>', 'only vehicles seen in this colour').choices([...COLOUR_NAMES]))
     .addOption(storeOption())
-    .addOption(windowOptions()[0]!)
-    .addOption(windowOptions()[1]!)
-    .addOption(windowOptions()[2]!)
     .addOption(new Option('--limit <n>', 'most sightings per pattern').default('50'))
     .addOption(new Option('--json', 'one JSON document on stdout (input for `sightline export`)'))
     .addHelpText(

@@ -12,6 +12,25 @@ export interface ParsedStamp {
 const STAMP =
   /(?<!\d)((?:19|20)\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])[T _-]?([01]\d|2[0-3])[-_.:h]?([0-5]\d)[-_.:m]?([0-5]\d)(?:[.,](\d{1,3}))?(?!\d)/;
 
+/**
+ * A wall-clock date-time from its fields (year, month 1-12, day, hour, minute, second, fraction
+ * digits) as if it were UTC, or null for a rolled-over date (31 February) or an impossible time.
+ */
+function wallMs(fields: ReadonlyArray<string | undefined>): number | null {
+  const [y, mo, d, h = '0', mi = '0', s = '0', ms = '0'] = fields;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return null;
+  const t = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s),
+    Number(ms.padEnd(3, '0')),
+  );
+  return Number.isFinite(t) && new Date(t).getUTCDate() === Number(d) ? t : null;
+}
+
 /** Milliseconds `timeZone` is ahead of UTC at the instant `utcMs`. */
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-GB', {
@@ -58,17 +77,8 @@ export function parseFileNameTime(name: string, timeZone?: string): ParsedStamp 
   const m = STAMP.exec(name);
   if (!m) return null;
   const [match, y, mo, d, h, mi, s, ms] = m as unknown as string[];
-  const localMs = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(s),
-    Number((ms ?? '0').padEnd(3, '0')),
-  );
-  // Reject rolled-over dates such as 31 February.
-  if (new Date(localMs).getUTCDate() !== Number(d)) return null;
+  const localMs = wallMs([y, mo, d, h, mi, s, ms]);
+  if (localMs === null) return null;
   const utc = timeZone ? zonedToUtc(localMs, timeZone) : localMs;
   return { iso: new Date(utc).toISOString(), match: match ?? '' };
 }
@@ -130,23 +140,8 @@ export function parseWindowTime(value: string): WindowTime | null {
   const m = WINDOW_TIME.exec(value.trim());
   if (!m) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', ms = '0', zone] = m as unknown as string[];
-  const local = Date.UTC(
-    Number(y),
-    Number(mo) - 1,
-    Number(d),
-    Number(h),
-    Number(mi),
-    Number(s),
-    Number(ms.padEnd(3, '0')),
-  );
-  if (
-    !Number.isFinite(local) ||
-    new Date(local).getUTCDate() !== Number(d) ||
-    Number(h) > 23 ||
-    Number(mi) > 59 ||
-    Number(s) > 59
-  )
-    return null;
+  const local = wallMs([y, mo, d, h, mi, s, ms]);
+  if (local === null) return null;
   if (!zone) return { kind: 'local', ms: local };
   if (zone.toUpperCase() === 'Z') return { kind: 'utc', ms: local };
   const sign = zone.startsWith('-') ? -1 : 1;
