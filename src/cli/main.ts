@@ -10,6 +10,7 @@ import { registerSearch } from './search.js';
 import { registerStats } from './stats.js';
 import { registerCameras } from './cameras.js';
 import { registerTrail } from './trail.js';
+import { registerFlags } from './flags.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerStats(program);
   registerCameras(program);
   registerTrail(program);
+  registerFlags(program);
   return program;
 }
 

@@ -38,13 +38,18 @@ export interface Leg {
   speedKmh: number | null;
   /** Faster than the plausible speed (or two places at once): one subject cannot make this leg. */
   implausible: boolean;
+  /** The two sightings overlap in time: two places at once. */
+  simultaneous: boolean;
   /** Why, in words, when implausible. */
   reason?: string;
 }
 
-export interface Trail {
+/** What a trail needs of a sighting: its camera and wall-clock span. */
+export type Timed = Pick<SearchResult, 'camera' | 'startTime' | 'endTime'>;
+
+export interface Trail<T extends Timed = SearchResult> {
   /** The sightings with a wall-clock time, in time order. */
-  results: SearchResult[];
+  results: T[];
   legs: Leg[];
   /** Sightings left out: no wall-clock time to place them. */
   unplaced: number;
@@ -57,11 +62,11 @@ const at = (iso: string | null): number => (iso ? Date.parse(iso) : NaN);
  * cameras joined by a leg; a leg faster than `maxSpeedKmh`, or between two cameras whose sightings
  * overlap in time, is implausible.
  */
-export function buildTrail(
-  results: readonly SearchResult[],
+export function buildTrail<T extends Timed>(
+  results: readonly T[],
   places: ReadonlyMap<string, Place>,
   maxSpeedKmh = 200,
-): Trail {
+): Trail<T> {
   const placed = results.filter((r) => Number.isFinite(at(r.startTime)));
   const sorted = [...placed].sort(
     (a, b) => at(a.startTime) - at(b.startTime) || (a.camera < b.camera ? -1 : a.camera > b.camera ? 1 : 0),
@@ -91,6 +96,7 @@ export function buildTrail(
       seconds: Math.round(seconds * 10) / 10,
       speedKmh: speed === null || !Number.isFinite(speed) ? speed : Math.round(speed * 10) / 10,
       implausible: together || tooFast,
+      simultaneous: together,
       ...(together
         ? { reason: `seen at ${a.camera} and ${b.camera} at the same time` }
         : tooFast

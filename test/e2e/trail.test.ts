@@ -21,7 +21,7 @@ describe('sightline trail: one vehicle across three cameras', () => {
   const root = tempDir();
   const store = join(root, 'store');
 
-  it('gives each leg its distance and speed, marks the impossible one, and exports without --store', async () => {
+  it('gives each leg its distance and speed, marks the impossible one, exports without --store, and flags the plate', async () => {
     // gate-b 8 km north of gate-a, gate-c 60 km further; all in Karachi time (UTC+5)
     const register = join(root, 'cameras.csv');
     const lat = (km: number): string => (24.8607 + km / 111.195).toFixed(6);
@@ -77,5 +77,17 @@ describe('sightline trail: one vehicle across three cameras', () => {
     expect(userLines(exp.stderr).filter((l) => !l.startsWith('bundle '))).toEqual([]);
     expect(exp.code).toBe(0);
     expect((await sightline(['verify', out])).code).toBe(0);
+
+    // the same plate 60 km apart in two minutes: flagged as a plate that cannot be one vehicle
+    const f = await sightline(['flags', '--store', store, '--json']);
+    expect(f.code).toBe(0);
+    const flags = (JSON.parse(f.stdout) as { flags: Array<{ plate: string; kind: string; reason: string }> })
+      .flags;
+    const le = flags.filter((x) => x.plate === 'LE21ABC');
+    expect(le).toEqual([
+      expect.objectContaining({ kind: 'speed', reason: expect.stringMatching(/gate-b and gate-c/) }),
+    ]);
+    const slow = await sightline(['flags', '--store', store, '--json', '--max-speed', '5000']);
+    expect((JSON.parse(slow.stdout) as { flags: unknown[] }).flags).toEqual([]);
   });
 });

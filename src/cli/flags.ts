@@ -1,0 +1,91 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { plateFlags, type PlateSighting } from '../core/flags.js';
+import { UsageError } from '../errors.js';
+import { Store } from '../store/store.js';
+import {
+  addWindowOptions,
+  parseWindow,
+  storeOption,
+  storePath,
+  windowQuery,
+  type WindowOpts,
+} from './common.js';
+import { safeText, table } from './output.js';
+
+interface FlagsOpts extends WindowOpts {
+  store: string;
+  maxSpeed: string;
+  json?: boolean;
+}
+
+/** `sightline flags`: plates that cannot be one vehicle (cloned or fake plates, or misreadings). */
+export function registerFlags(program: Command): void {
+  addWindowOptions(program.command('flags'))
+    .description(
+      'plates that cannot be one vehicle: the same plate too fast between cameras, at two at once, or on two vehicle types',
+    )
+    .addOption(storeOption())
+    .addOption(
+      new Option(
+        '--max-speed <km/h>',
+        'a plate seen faster than this between two cameras is flagged',
+      ).default('200'),
+    )
+    .addOption(new Option('--json', '{ query, flags: [ { plate, kind, reason, sightings } ] }'))
+    .action(async (opts: FlagsOpts) => {
+      const maxSpeed = Number(opts.maxSpeed);
+      if (!Number.isFinite(maxSpeed) || maxSpeed <= 0)
+        throw new UsageError(`--max-speed ${opts.maxSpeed} is not a speed in km/h: e.g. --max-speed 200`);
+      const window = parseWindow(opts);
+      const store = await Store.open(storePath(opts.store), { create: false });
+      try {
+        const places = new Map(
+          (await store.cameras()).map((c) => [c.id, { lat: c.lat, lon: c.lon, name: c.name }]),
+        );
+        const sightings: PlateSighting[] = (await store.plateTracks({}, window))
+          .filter((t) => t.text)
+          .map((t) => ({
+            trackId: t.id,
+            text: t.text ?? '',
+            camera: t.camera,
+            startTime: t.start_time,
+            endTime: t.end_time,
+            vehicleType: t.vehicle_type,
+            vehicleConfidence: t.vehicle_confidence,
+          }));
+        const flags = plateFlags(sightings, places, maxSpeed);
+        if (opts.json) {
+          process.stdout.write(
+            JSON.stringify(
+              {
+                query: {
+                  kind: 'flags',
+                  maxSpeedKmh: maxSpeed,
+                  ...windowQuery(opts),
+                  store: store.dir,
+                  time: new Date().toISOString(),
+                },
+                flags,
+              },
+              null,
+              2,
+            ) + '\n',
+          );
+          return;
+        }
+        if (flags.length === 0) {
+          process.stdout.write('no plate flagged\n');
+          return;
+        }
+        process.stdout.write(
+          table(
+            ['plate', 'kind', 'reason'],
+            flags.map((f) => [safeText(f.plate), f.kind, safeText(f.reason)]),
+          ) + '\n',
+        );
+      } finally {
+        store.close();
+      }
+    });
+}
