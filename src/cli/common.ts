@@ -18,6 +18,19 @@ export function storePath(dir: string | undefined): string {
   return resolve(dir ?? process.env.SIGHTLINE_STORE ?? DEFAULT_STORE);
 }
 
+/** --max-speed <km/h> (default 200): the fastest a subject can plausibly move between cameras. */
+export function maxSpeedOption(description: string): Option {
+  return new Option('--max-speed <km/h>', description).default('200');
+}
+
+/** The --max-speed value; exit 2 when it is not a positive speed. */
+export function parseMaxSpeed(value: string): number {
+  const v = Number(value);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new UsageError(`--max-speed ${value} is not a speed in km/h: e.g. --max-speed 200`);
+  return v;
+}
+
 /** Adds --from / --to / --camera to a command: every search takes them (see the CLI contract). */
 export function addWindowOptions(cmd: Command): Command {
   for (const o of windowOptions()) cmd.addOption(o);

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { plateFlags, type PlateSighting } from '../core/flags.js';
-import { UsageError } from '../errors.js';
 import { Store } from '../store/store.js';
 import {
   addWindowOptions,
+  maxSpeedOption,
+  parseMaxSpeed,
   parseWindow,
   storeOption,
   storePath,
@@ -26,23 +27,14 @@ export function registerFlags(program: Command): void {
       'plates that cannot be one vehicle: the same plate too fast between cameras, at two at once, or on two vehicle types',
     )
     .addOption(storeOption())
-    .addOption(
-      new Option(
-        '--max-speed <km/h>',
-        'a plate seen faster than this between two cameras is flagged',
-      ).default('200'),
-    )
+    .addOption(maxSpeedOption('a plate seen faster than this between two cameras is flagged'))
     .addOption(new Option('--json', '{ query, flags: [ { plate, kind, reason, sightings } ] }'))
     .action(async (opts: FlagsOpts) => {
-      const maxSpeed = Number(opts.maxSpeed);
-      if (!Number.isFinite(maxSpeed) || maxSpeed <= 0)
-        throw new UsageError(`--max-speed ${opts.maxSpeed} is not a speed in km/h: e.g. --max-speed 200`);
+      const maxSpeed = parseMaxSpeed(opts.maxSpeed);
       const window = parseWindow(opts);
       const store = await Store.open(storePath(opts.store), { create: false });
       try {
-        const places = new Map(
-          (await store.cameras()).map((c) => [c.id, { lat: c.lat, lon: c.lon, name: c.name }]),
-        );
+        const places = await store.cameraMap();
         const sightings: PlateSighting[] = (await store.plateTracks({}, window))
           .filter((t) => t.text)
           .map((t) => ({

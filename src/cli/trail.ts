@@ -5,7 +5,7 @@ import { buildTrail, type Place } from '../core/trail.js';
 import { InputError, UsageError } from '../errors.js';
 import { parseSearchDocumentText } from '../export/schema.js';
 import { Store } from '../store/store.js';
-import { resultsStore, storePath } from './common.js';
+import { maxSpeedOption, parseMaxSpeed, resultsStore, storePath } from './common.js';
 import { safeText, table } from './output.js';
 
 interface TrailOpts {
@@ -27,15 +27,11 @@ export function registerTrail(program: Command): void {
         'the store (default: the one the results file was searched in): its camera register places the cameras',
       ).env('SIGHTLINE_STORE'),
     )
-    .addOption(
-      new Option('--max-speed <km/h>', 'legs faster than this are marked implausible').default('200'),
-    )
+    .addOption(maxSpeedOption('legs faster than this are marked implausible'))
     .addOption(new Option('--subject <pattern|label>', 'which subject, when the results hold several'))
     .addOption(new Option('--json', '{ legs, results }: exportable with `sightline export`'))
     .action(async (resultsPath: string, opts: TrailOpts) => {
-      const maxSpeed = Number(opts.maxSpeed);
-      if (!Number.isFinite(maxSpeed) || maxSpeed <= 0)
-        throw new UsageError(`--max-speed ${opts.maxSpeed} is not a speed in km/h: e.g. --max-speed 200`);
+      const maxSpeed = parseMaxSpeed(opts.maxSpeed);
       let text: string;
       try {
         text = await readFile(resultsPath, 'utf8');
@@ -60,11 +56,9 @@ export function registerTrail(program: Command): void {
           `${plainText(resultsPath)} holds ${subjects.length} subjects (${subjects.slice(0, 5).join(', ')}${subjects.length > 5 ? ', …' : ''}): choose one with --subject`,
         );
       const store = await Store.open(storePath(resultsStore(opts.store, doc)), { create: false });
-      let places: Map<string, Place>;
+      let places: Map<string, Place & { name: string }>;
       try {
-        places = new Map(
-          (await store.cameras()).map((c) => [c.id, { lat: c.lat, lon: c.lon, name: c.name }]),
-        );
+        places = await store.cameraMap();
       } finally {
         store.close();
       }

@@ -73,11 +73,6 @@ export function droppedAt(long: string, short: string): number {
   return long.slice(i + 1) === short.slice(i) ? i : -1;
 }
 
-/** Whether `short` is `long` with exactly one character left out. */
-export function dropsOne(long: string, short: string): boolean {
-  return droppedAt(long, short) >= 0;
-}
-
 /** A longer reading's extra character must be read at least this surely to vote for its length. */
 export const EXTRA_CHAR_MIN_CONFIDENCE = 0.9;
 

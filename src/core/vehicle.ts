@@ -372,8 +372,3 @@ export function recentLook(memos: LookMemo[], box: Box, offset: number): LookMem
   }
   return null;
 }
-
-/** Whether a plate reading at `offset` needs a new look (no recent look stands for it). */
-export function needsLook(memos: LookMemo[], box: Box, offset: number): boolean {
-  return recentLook(memos, box, offset) === null;
-}

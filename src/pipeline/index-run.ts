@@ -138,7 +138,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
     const seenSha = new Map<string, string>();
     const indexedSources: Array<Record<string, unknown>> = [];
     // the camera register: time zones for file-name stamps, clock offsets
-    const register = new Map((await store.cameras()).map((cam) => [cam.id, cam]));
+    const register = await store.cameraMap();
 
     for (const c of found.candidates) {
       if (opts.signal?.aborted) break;

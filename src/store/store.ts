@@ -406,6 +406,11 @@ export class Store {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The camera register by camera id (a Camera is also a trail's Place). */
+  async cameraMap(): Promise<Map<string, Camera>> {
+    return new Map((await this.cameras()).map((c) => [c.id, c]));
+  }
+
   /**
    * Adds cameras to the register, replacing those with the same id (one merge: a re-import
    * updates by id, and a failed write leaves the register as it was).
@@ -457,7 +462,7 @@ export class Store {
     cols: { start: string; end: string },
   ): Promise<string | null> {
     if (!hasFilter(filter)) return null;
-    const zones = new Map((await this.cameras()).map((c) => [c.id, c.timezone]));
+    const zones = new Map([...(await this.cameraMap())].map(([id, c]) => [id, c.timezone]));
     const known = [...new Set((await this.listSources()).map((s) => s.camera))];
     return filterPredicate(filter, zones, known, cols);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterReadings, dropsOne, settlePlate } from '../../src/core/plate-vote.js';
+import { clusterReadings, droppedAt, settlePlate } from '../../src/core/plate-vote.js';
 
 const r = (text: string, conf = 0.9, per?: number[]) => ({
   text,
@@ -65,8 +65,8 @@ describe('the length of a plate read short in some frames', () => {
   it('is the longer reading when the shorter ones are it with a character dropped', () => {
     const s = settlePlate([r('CCLV3', 0.97), r('CCLVN3'), r('CCLV3', 0.97), r('CCLVN3')]);
     expect(s?.text).toBe('CCLVN3');
-    expect(dropsOne('CCLVN3', 'CCLV3')).toBe(true);
-    expect(dropsOne('CCLVN3', 'CCLVX')).toBe(false);
+    expect(droppedAt('CCLVN3', 'CCLV3')).toBe(4);
+    expect(droppedAt('CCLVN3', 'CCLVX')).toBe(-1);
   });
   it('stays the common length when a longer reading is the odd one out', () => {
     const s = settlePlate([r('LE21ABC'), r('LE21ABC'), r('LE21ABC'), r('LE21ABCE', 0.99)]);

@@ -3,7 +3,7 @@ import {
   colourName,
   decodeNanodet,
   lookArea,
-  needsLook,
+  recentLook,
   settleVehicle,
   vehicleColour,
   vehicleOfPlate,
@@ -147,10 +147,10 @@ describe('when to look at a vehicle', () => {
   it('looks once at a plate that stays, again after LOOK_AGAIN_SECONDS, and at once at another place', () => {
     const memos: LookMemo[] = [];
     const box: Box = [100, 100, 60, 20];
-    expect(needsLook(memos, box, 0)).toBe(true);
+    expect(recentLook(memos, box, 0)).toBeNull();
     memos.push({ offset: 0, box });
-    expect(needsLook(memos, [110, 102, 60, 20], 1)).toBe(false);
-    expect(needsLook(memos, [600, 100, 60, 20], 1)).toBe(true);
-    expect(needsLook(memos, box, 4)).toBe(true);
+    expect(recentLook(memos, [110, 102, 60, 20], 1)).not.toBeNull();
+    expect(recentLook(memos, [600, 100, 60, 20], 1)).toBeNull();
+    expect(recentLook(memos, box, 4)).toBeNull();
   });
 });
