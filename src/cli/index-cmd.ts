@@ -128,6 +128,10 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
           human(
             `indexing ${safeText(e.path)} (camera ${safeText(e.camera)}, ${formatDuration(e.duration)}, time from ${e.startTimeSource})`,
           );
+        if (e.copyOf)
+          human(
+            `note: ${safeText(basename(e.path))} has the same content as ${safeText(e.copyOf)}; indexed as a source of its own (its sightings count once per copy)`,
+          );
         break;
       case 'progress':
         progress?.update(e.offset, e.frames);

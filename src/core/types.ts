@@ -100,6 +100,8 @@ export type TimeSource = 'metadata' | 'filename' | 'option' | 'none';
 
 /** Everything probed and derived about one source file before indexing. */
 export interface SourceInfo {
+  /** The store's key of this file (pipeline/index-run.ts sourceId): content hash and path. */
+  id: string;
   path: string;
   sha256: string;
   size: number;

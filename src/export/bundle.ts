@@ -28,7 +28,7 @@ export type { ModelRecord } from './report-data.js';
  * A source as the store recorded it at index time. The time source is kept as the store's
  * string: a bundle may be made from a store written by an older Sightline.
  */
-export interface SourceRecord extends Omit<SourceInfo, 'startTimeSource'> {
+export interface SourceRecord extends Omit<SourceInfo, 'startTimeSource' | 'id'> {
   startTimeSource: string;
   indexedAt: string;
 }
@@ -38,7 +38,8 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = ['pdf', 'html', 'csv', 'j
 
 /** What the store provides to an export. */
 export interface ExportStoreContext {
-  lookupSource(sha256: string): Promise<SourceRecord | undefined>;
+  /** The source of this content at this path (else any source of this content). */
+  lookupSource(sha256: string, path: string): Promise<SourceRecord | undefined>;
   models: ModelRecord[];
   /** Thresholds and sampling, as recorded at index/search time. */
   settings: Record<string, unknown>;
@@ -160,7 +161,7 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     const key = sourceKey(r);
     let s = sources.get(key);
     if (!s) {
-      s = await checkSource(r, await inputs.lookupSource(r.source.sha256));
+      s = await checkSource(r, await inputs.lookupSource(r.source.sha256, r.source.path));
       sources.set(key, s);
     }
     if (!s.cameras.includes(r.camera)) s.cameras.push(r.camera);

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
 import type { Camera } from '../core/cameras.js';
 import type { SourceInfo, TimeSource } from '../core/types.js';
@@ -8,7 +9,7 @@ import { environmentFault, environmentFaultKind, errorMessage, InputError, Usage
 import { recognizerOf } from '../ml/face/calibration.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { probe } from '../infra/ffmpeg.js';
-import { sha256File } from '../infra/hash.js';
+import { sha256Buffer, sha256File } from '../infra/hash.js';
 import { discover, folderCamera, type Candidate } from '../ingest/discover.js';
 import { WriteLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
@@ -29,6 +30,8 @@ export type IndexEvent =
       duration: number;
       startTime: string | null;
       startTimeSource: TimeSource;
+      /** Another indexed file with the same content (a copy): this one is a source of its own. */
+      copyOf?: string;
     }
   | { type: 'progress'; path: string; offset: number; duration: number; frames: number }
   | ({ type: 'file-done'; path: string; sha256: string; seconds: number } & SourceResult)
@@ -158,23 +161,29 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
         if (c.size === 0) throw new InputError('empty file (0 bytes)');
         const p = await probe(c.path);
         const sha256 = await sha256File(c.path);
-        const dup = seenSha.get(sha256);
-        if (dup) {
+        const camera = resolveCamera(c, opts.camera);
+        // A source is a file at a path. The same content at another path is a copy (the same
+        // clip filed under two cameras or times, an NVR export copied twice) and a source of its
+        // own, unless the indexed file is gone from its path: then it was moved, and its record
+        // follows it.
+        const all = await store.sourcesWithContent(sha256);
+        const same = all.filter((s) => s.status === 'complete' && s.pipeline_version === opts.pipelineVersion);
+        const here = same.find((s) => s.path === c.path);
+        const moved = here ? undefined : same.find((s) => s.camera === camera && !existsSync(s.path));
+        if (here || moved) {
+          const was = (here ?? moved)!;
+          await store.moveSource(was.id, c.path, c.size, c.mtimeMs);
           skipped++;
-          opts.onEvent({ type: 'file-skipped', path: c.path, reason: `same content as ${dup}`, sha256 });
-          continue;
-        }
-        seenSha.set(sha256, c.path);
-        const existing = await store.getSource(sha256);
-        if (existing?.status === 'complete' && existing.pipeline_version === opts.pipelineVersion) {
-          skipped++;
-          const reason = existing.path === c.path ? 'already indexed' : `already indexed as ${existing.path}`;
+          const reason = here ? 'already indexed' : `already indexed as ${was.path} (moved here)`;
           opts.onEvent({ type: 'file-skipped', path: c.path, reason, sha256 });
           continue;
         }
-        const camera = resolveCamera(c, opts.camera);
+        const copyOf = seenSha.get(sha256) ?? all.find((s) => s.path !== c.path)?.path;
+        if (!seenSha.has(sha256)) seenSha.set(sha256, c.path);
         const start = resolveStart(p.creationTime, basename(c.path), opts.start, register.get(camera));
         const info: SourceInfo = {
+          // re-indexed under a newer pipeline: the same id, so its old rows are replaced
+          id: all.find((s) => s.path === c.path)?.id ?? sourceId(sha256, c.path),
           path: c.path,
           sha256,
           size: c.size,
@@ -195,10 +204,11 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
           duration: p.duration,
           startTime: start.startTime,
           startTimeSource: start.startTimeSource,
+          ...(copyOf ? { copyOf } : {}),
         });
         stages ??= await opts.stages();
         const t = performance.now();
-        begun = sha256;
+        begun = info.id;
         const result = await processSource(store, info, {
           settings: opts.settings,
           pipelineVersion: opts.pipelineVersion,
@@ -253,4 +263,9 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   }
   opts.onEvent({ type: 'summary', indexed, skipped, failed, seconds: (performance.now() - t0) / 1000 });
   return { indexed, skipped, failed };
+}
+
+/** The store's key of a source: its content and its absolute path (32 hex digits). */
+export function sourceId(sha256: string, path: string): string {
+  return sha256Buffer(`${sha256}\u0000${resolve(path)}`).slice(0, 32);
 }

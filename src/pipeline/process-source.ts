@@ -42,6 +42,7 @@ export async function processSource(
 ): Promise<SourceResult> {
   const { settings, stages } = opts;
   const sourceRow: SourceRow = {
+    id: info.id,
     sha256: info.sha256,
     path: info.path,
     size: info.size,
@@ -65,8 +66,8 @@ export async function processSource(
   await store.beginSource(sourceRow);
 
   // per-source state of a stage (the face stage's descriptor reuse inside a track)
-  stages.faces?.beginSource?.(info.sha256);
-  stages.plates?.beginSource?.(info.sha256);
+  stages.faces?.beginSource?.(info.id);
+  stages.plates?.beginSource?.(info.id);
   const faceObs: Array<Observed<FaceDetection>> = [];
   const plateObs: Array<Observed<PlateReading>> = [];
   // faces and plates run side by side (tfjs on the JS thread, onnxruntime on its own threads):
@@ -187,6 +188,7 @@ export async function processSource(
 
   const base = (o: Observed<{ box: Box }>, trackId: string, modelId: string) => ({
     id: randomUUID(),
+    source_id: info.id,
     source_sha256: info.sha256,
     camera: info.camera,
     track_id: trackId,
@@ -270,7 +272,7 @@ export async function processSource(
   // within one sampling interval
   const measured =
     info.duration > 0 || frames === 0 ? undefined : lastOffset + 1 / (info.fps || settings.sampling.fps);
-  await store.completeSource(info.sha256, frames, measured);
+  await store.completeSource(info.id, frames, measured);
   lap('write');
 
   return {
@@ -417,6 +419,7 @@ export function toTrackRows<T extends { box: Box }>(
     return {
       id: ids[tr.best]!,
       kind,
+      source_id: info.id,
       source_sha256: info.sha256,
       camera: info.camera,
       start_offset: start,

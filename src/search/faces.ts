@@ -76,7 +76,7 @@ export async function searchFaces(
         offset: r.offset,
         pts: r.pts,
         box: [r.box_x, r.box_y, r.box_w, r.box_h],
-        source: r.source_sha256,
+        source: r.source_id,
       });
     }
   }

@@ -90,7 +90,7 @@ export async function searchPlates(
     hits.sort((a, b) => a.cost - b.cost || b.track.score - a.track.score);
     let n = 0;
     for (const h of hits) {
-      const source = await sources.get(h.track.source_sha256);
+      const source = await sources.get(h.track.source_id);
       if (!source) continue;
       const e = h.evidence;
       out.push(

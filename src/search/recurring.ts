@@ -51,7 +51,7 @@ export interface RecurringOutcome {
 /** Two tracks of one source that overlap in time show two people: they must not be merged. */
 export function overlapsInSource(a: TrackRow, b: TrackRow): boolean {
   return (
-    a.source_sha256 === b.source_sha256 && a.start_offset < b.end_offset && b.start_offset < a.end_offset
+    a.source_id === b.source_id && a.start_offset < b.end_offset && b.start_offset < a.end_offset
   );
 }
 
@@ -75,7 +75,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   const allTracks = await store.tracks('face');
   const sources = new SourceCache(store);
   const byId = new Map<string, TrackRow>();
-  for (const t of allTracks) if (await sources.get(t.source_sha256)) byId.set(t.id, t);
+  for (const t of allTracks) if (await sources.get(t.source_id)) byId.set(t.id, t);
 
   const faces = new Map<string, { vectors: number[][]; qualities: number[] }>();
   for (const f of await store.faceVectorsOfTracks(opts.window)) {
@@ -137,7 +137,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
     const results: SearchResult[] = [];
     for (const i of c.members) {
       const t = tracks[i] as TrackRow;
-      const source = await sources.get(t.source_sha256);
+      const source = await sources.get(t.source_id);
       if (!source) continue;
       // a sighting's score: its mean similarity to the person's other sightings
       const others = c.members.filter((j) => j !== i);

@@ -7,12 +7,12 @@ export class SourceCache {
   private cache = new Map<string, SourceRow | null>();
   constructor(private readonly store: Store) {}
 
-  async get(sha256: string): Promise<SourceRow | undefined> {
-    if (!this.cache.has(sha256)) {
-      const s = await this.store.getSource(sha256);
-      this.cache.set(sha256, s && s.status === 'complete' ? s : null);
+  async get(id: string): Promise<SourceRow | undefined> {
+    if (!this.cache.has(id)) {
+      const s = await this.store.getSource(id);
+      this.cache.set(id, s && s.status === 'complete' ? s : null);
     }
-    return this.cache.get(sha256) ?? undefined;
+    return this.cache.get(id) ?? undefined;
   }
 }
 

@@ -15,9 +15,10 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
   } finally {
     store.close();
   }
+  // keyed by content and path: copies of one file at two paths are two sources
   const records = new Map<string, SourceRecord>(
     sources.map((s) => [
-      s.sha256,
+      `${s.sha256}\u0000${s.path}`,
       {
         path: s.path,
         sha256: s.sha256,
@@ -59,7 +60,10 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
     })),
   ];
   return {
-    lookupSource: (sha) => Promise.resolve(records.get(sha)),
+    lookupSource: (sha, path) =>
+      Promise.resolve(
+        records.get(`${sha}\u0000${path}`) ?? [...records.values()].find((r) => r.sha256 === sha),
+      ),
     models,
     settings: { index: indexSettings.length === 1 ? indexSettings[0] : indexSettings },
     audit: AuditLog.forStore(storeDir),

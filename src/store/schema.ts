@@ -1,11 +1,14 @@
 import { Binary, Field, FixedSizeList, Float32, Float64, Int32, Schema, Utf8 } from 'apache-arrow';
 
 /** Bumped when a table's columns change; a store of another version is refused with a clear message. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Columns every detection row shares, so search and export treat faces and plates alike. */
 export interface DetectionRowBase {
   id: string;
+  /** The source the row was seen in (SourceRow.id). */
+  source_id: string;
+  /** That source's content hash (SHA-256 of the file). */
   source_sha256: string;
   camera: string;
   track_id: string;
@@ -28,6 +31,12 @@ export interface DetectionRowBase {
 }
 
 export interface SourceRow {
+  /**
+   * The source's key: one file at one path (a copy of indexed content at another path, e.g. the
+   * same clip filed under two cameras, is a source of its own; see pipeline/index-run.ts).
+   */
+  id: string;
+  /** SHA-256 of the file's content. */
   sha256: string;
   path: string;
   size: number;
@@ -84,6 +93,7 @@ export interface PlateRow extends DetectionRowBase {
 export interface TrackRow {
   id: string;
   kind: string;
+  source_id: string;
   source_sha256: string;
   camera: string;
   start_offset: number;
@@ -123,6 +133,7 @@ const bin = (name: string): Field => new Field(name, new Binary(), true);
 
 const detectionFields = (): Field[] => [
   str('id'),
+  str('source_id'),
   str('source_sha256'),
   str('camera'),
   str('track_id'),
@@ -140,6 +151,7 @@ const detectionFields = (): Field[] => [
 ];
 
 export const sourcesSchema = new Schema([
+  str('id'),
   str('sha256'),
   str('path'),
   f64('size'),
@@ -192,6 +204,7 @@ export const platesSchema = new Schema([
 export const tracksSchema = new Schema([
   str('id'),
   str('kind'),
+  str('source_id'),
   str('source_sha256'),
   str('camera'),
   f64('start_offset'),

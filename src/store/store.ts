@@ -30,6 +30,7 @@ const DETECTION_TABLES = ['faces', 'plates', 'tracks'] as const;
 /** Columns every detection row shares (schema.ts DetectionRowBase): what searches read besides their own. */
 const DETECTION_COLUMNS = [
   'id',
+  'source_id',
   'source_sha256',
   'camera',
   'track_id',
@@ -210,14 +211,35 @@ export class Store {
     return t;
   }
 
-  async getSource(sha256: string): Promise<SourceRow | undefined> {
+  /** The source with this id (SourceRow.id). */
+  async getSource(id: string): Promise<SourceRow | undefined> {
     const t = await this.table('sources');
     if (!t) return undefined;
     const rows = (await t
       .query()
-      .where(`sha256 = ${sqlString(sha256)}`)
+      .where(`id = ${sqlString(id)}`)
       .toArray()) as SourceRow[];
     return rows.map(plainSource)[0];
+  }
+
+  /** Every source whose file has this content (copies at several paths are sources of their own). */
+  async sourcesWithContent(sha256: string): Promise<SourceRow[]> {
+    const t = await this.table('sources');
+    if (!t) return [];
+    const rows = (await t
+      .query()
+      .where(`sha256 = ${sqlString(sha256)}`)
+      .toArray()) as SourceRow[];
+    return rows.map(plainSource);
+  }
+
+  /**
+   * A source's file was moved (its old path is gone, the same content is at `path`): the record
+   * follows the file, its rows stay.
+   */
+  async moveSource(id: string, path: string, size: number, mtimeMs: number): Promise<void> {
+    const t = await this.ensure('sources', sourcesSchema);
+    await t.update({ where: `id = ${sqlString(id)}`, values: { path, size, mtime_ms: mtimeMs } });
   }
 
   async listSources(): Promise<SourceRow[]> {
@@ -238,26 +260,26 @@ export class Store {
   }
 
   /** Removes every row of a source: detections first, its sources row last (so a crash midway is redone). */
-  async purgeSource(sha256: string): Promise<void> {
-    const where = `source_sha256 = ${sqlString(sha256)}`;
+  async purgeSource(id: string): Promise<void> {
+    const where = `source_id = ${sqlString(id)}`;
     for (const name of DETECTION_TABLES) {
       const t = await this.table(name);
       if (t && (await t.countRows(where)) > 0) await t.delete(where);
       crashPoint(`purged-${name}`);
     }
     const sources = await this.table('sources');
-    if (sources) await sources.delete(`sha256 = ${sqlString(sha256)}`);
+    if (sources) await sources.delete(`id = ${sqlString(id)}`);
   }
 
   /** Purges sources a crashed run left half-written. Returns their paths. */
   async recover(): Promise<string[]> {
     const stale = (await this.listSources()).filter((s) => s.status !== 'complete');
-    for (const s of stale) await this.purgeSource(s.sha256);
+    for (const s of stale) await this.purgeSource(s.id);
     return stale.map((s) => s.path);
   }
 
   async beginSource(row: SourceRow): Promise<void> {
-    await this.purgeSource(row.sha256);
+    await this.purgeSource(row.id);
     const t = await this.ensure('sources', sourcesSchema);
     await t.add([{ ...row, status: 'indexing' }]);
     crashPoint('source-begun');
@@ -287,11 +309,11 @@ export class Store {
    * The one write that makes a source's rows count: a single atomic update of its status (and of
    * its duration, when the container did not state one and it was measured from the frames).
    */
-  async completeSource(sha256: string, framesSampled: number, measuredDuration?: number): Promise<void> {
+  async completeSource(id: string, framesSampled: number, measuredDuration?: number): Promise<void> {
     crashPoint('before-complete');
     const t = await this.ensure('sources', sourcesSchema);
     await t.update({
-      where: `sha256 = ${sqlString(sha256)}`,
+      where: `id = ${sqlString(id)}`,
       values: {
         status: 'complete',
         frames_sampled: framesSampled,
@@ -304,13 +326,13 @@ export class Store {
     const sources = await this.listSources();
     const complete = sources.filter((s) => s.status === 'complete');
     // Rows of a source a crash left half-written do not count (recover() removes them on the next index).
-    const incomplete = sources.filter((s) => s.status !== 'complete').map((s) => sqlString(s.sha256));
+    const incomplete = sources.filter((s) => s.status !== 'complete').map((s) => sqlString(s.id));
     const count = async (name: string, filter?: string): Promise<number> => {
       const t = await this.table(name);
       if (!t) return 0;
       const all = await t.countRows(filter);
       if (incomplete.length === 0) return all;
-      const orphan = `source_sha256 IN (${incomplete.join(', ')})`;
+      const orphan = `source_id IN (${incomplete.join(', ')})`;
       return all - (await t.countRows(filter ? `(${filter}) AND ${orphan}` : orphan));
     };
     return {

@@ -159,13 +159,13 @@ describe('hostile input and hostile names', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
-  // "already indexed as <path>" names the other file: its raw bytes once reached the terminal.
-  it('a skipped copy names the hostile original without escape bytes', async () => {
+  // "same content as <path>" names the other file: its raw bytes once reached the terminal.
+  it('a copy names the hostile original without escape bytes', async () => {
     mkdirSync(join(root, 'copy'));
     copyFileSync(clip, join(root, 'copy', 'same.mp4'));
     const r = await sightline(['index', join(root, 'copy'), '--store', store, '--no-faces', '--fps', '2']);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/already indexed as/);
+    expect(r.stderr).toMatch(/same content as/);
     expect(r.stderr).not.toContain(ESC);
   });
 

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseIndexSettings } from '../../src/config/settings.js';
@@ -99,13 +99,29 @@ describe('index: batches of real files', () => {
     expect(row?.start_time_source).toBe('option');
   });
 
-  it('treats the same content under another name as already indexed', async () => {
-    const copy = join(root, 'copy.mp4');
-    copyFileSync(join(footage, 'gate', 'ch01_20230801110500.mp4'), copy);
-    const { summary, events } = await index([copy], storeDir);
-    expect(summary.skipped).toBe(1);
-    const skip = events.find((e) => e.type === 'file-skipped');
-    expect(skip?.type === 'file-skipped' && skip.reason).toMatch(/already indexed as/);
+  it('indexes a copy filed under another camera as a source of its own, and follows a moved file', async () => {
+    const original = join(footage, 'gate', 'ch01_20230801110500.mp4');
+    mkdirSync(join(root, 'gate-b'));
+    const copy = join(root, 'gate-b', 'ch01_20230801111500.mp4');
+    copyFileSync(original, copy);
+    const first = await index([copy], storeDir);
+    expect(first.summary.indexed).toBe(1);
+    const start = first.events.find((e) => e.type === 'file-start');
+    expect(start?.type === 'file-start' && start.copyOf).toBe(original);
+    const both = (await sources(storeDir)).filter((s) => s.sha256 === (first.events.find((e) => e.type === 'file-done') as { sha256: string }).sha256);
+    expect(both.map((s) => s.camera).sort()).toEqual(['gate', 'gate-b']);
+    expect(new Set(both.map((s) => s.id)).size).toBe(2);
+
+    // moved: the old path is gone, the same content at a new path under the same camera
+    mkdirSync(join(root, 'moved', 'gate-b'), { recursive: true });
+    const moved = join(root, 'moved', 'gate-b', 'ch01_20230801111500.mp4');
+    renameSync(copy, moved);
+    const again = await index([moved], storeDir, { camera: 'gate-b' });
+    expect(again.summary.skipped).toBe(1);
+    const skip = again.events.find((e) => e.type === 'file-skipped');
+    expect(skip?.type === 'file-skipped' && skip.reason).toMatch(/already indexed as .* \(moved here\)/);
+    const after = (await sources(storeDir)).filter((s) => s.camera === 'gate-b');
+    expect(after.map((s) => s.path)).toEqual([moved]);
   });
 });
 

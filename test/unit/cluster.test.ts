@@ -130,7 +130,7 @@ describe('clusterAverageLinkage', () => {
 
 describe('recurring helpers', () => {
   const track = (source: string, start: number, end: number): TrackRow =>
-    ({ source_sha256: source, start_offset: start, end_offset: end }) as TrackRow;
+    ({ source_id: source, start_offset: start, end_offset: end }) as TrackRow;
 
   it('tracks of one source overlapping in time cannot be one person; other sources can', () => {
     expect(overlapsInSource(track('a', 0, 5), track('a', 4, 8))).toBe(true);

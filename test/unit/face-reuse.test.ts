@@ -68,6 +68,7 @@ describe('searchFaces ignores reused-descriptor rows', () => {
   it('scores and shows evidence only from faces that were embedded', async () => {
     const row = (id: string, sim: number, offset: number, model: string) => ({
       id,
+      source_id: 'src-a',
       source_sha256: 'a'.repeat(64),
       camera: 'cam',
       track_id: 't',
@@ -89,6 +90,7 @@ describe('searchFaces ignores reused-descriptor rows', () => {
           {
             id: 't',
             kind: 'face',
+            source_id: 'src-a',
             source_sha256: 'a'.repeat(64),
             camera: 'cam',
             start_offset: 0,

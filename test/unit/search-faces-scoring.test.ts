@@ -9,6 +9,7 @@ function fakeStore(faces: Array<{ track: string; sim: number }>): Store {
     Array.from(l2normalize([sim, Math.sqrt(Math.max(0, 1 - sim * sim))]));
   const rows = faces.map((f, i) => ({
     id: `f${i}`,
+    source_id: 'src-a',
     source_sha256: 'a'.repeat(64),
     camera: 'cam',
     track_id: f.track,
@@ -24,6 +25,7 @@ function fakeStore(faces: Array<{ track: string; sim: number }>): Store {
   const tracks = [...new Set(faces.map((f) => f.track))].map((id) => ({
     id,
     kind: 'face',
+    source_id: 'src-a',
     source_sha256: 'a'.repeat(64),
     camera: 'cam',
     start_offset: 0,

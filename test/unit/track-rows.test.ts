@@ -4,6 +4,7 @@ import { coverAll, toTrackRows } from '../../src/pipeline/process-source.js';
 import type { Observed } from '../../src/pipeline/stages.js';
 
 const info: SourceInfo = {
+  id: 'src-1',
   path: '/f.mp4',
   sha256: 'a'.repeat(64),
   size: 1,
