@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { cameraRegion } from '../core/cameras.js';
 import { plateFlags, type PlateSighting } from '../core/flags.js';
 import { Store } from '../store/store.js';
 import {
@@ -24,7 +25,7 @@ interface FlagsOpts extends WindowOpts {
 export function registerFlags(program: Command): void {
   addWindowOptions(program.command('flags'))
     .description(
-      'plates that cannot be one vehicle: the same plate too fast between cameras, at two at once, or on two vehicle types',
+      "plates that cannot be one vehicle: the same plate too fast between cameras, at two at once, on two vehicle types, or fitting no format of its camera's region",
     )
     .addOption(storeOption())
     .addOption(maxSpeedOption('a plate seen faster than this between two cameras is flagged'))
@@ -46,7 +47,12 @@ export function registerFlags(program: Command): void {
             vehicleType: t.vehicle_type,
             vehicleConfidence: t.vehicle_confidence,
           }));
-        const flags = plateFlags(sightings, places, maxSpeed);
+        const regions = new Map<string, string>();
+        for (const [id, c] of places) {
+          const r = cameraRegion(c);
+          if (r) regions.set(id, r);
+        }
+        const flags = plateFlags(sightings, places, maxSpeed, regions);
         if (opts.json) {
           process.stdout.write(
             JSON.stringify(

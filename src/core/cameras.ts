@@ -3,6 +3,7 @@
  * and validation of a register file (CSV `id,name,lat,lon,timezone,tags[,clock_offset]` or JSON,
  * an array of such objects or `{ "cameras": [...] }`). Pure: the caller reads the file.
  */
+import { PLATE_REGIONS } from './plate-format.js';
 
 export interface Camera {
   /** The camera id sources are indexed under (`index --camera`, or the folder name). */
@@ -19,6 +20,24 @@ export interface Camera {
    * event); subtracted from its wall-clock times. 0 when not known.
    */
   clockOffset: number;
+}
+
+/** The region a tag names (`region:gb` or `region=gb`), or null when the tag is not one. */
+function regionTag(tag: string): string | null {
+  const m = /^region[:=](.*)$/i.exec(tag);
+  return m ? (m[1] ?? '').trim().toLowerCase() : null;
+}
+
+/**
+ * The plate region of a camera (its tag `region:gb`), whose formats its plates should fit; null
+ * when the register names none.
+ */
+export function cameraRegion(camera: Pick<Camera, 'tags'>): string | null {
+  for (const t of camera.tags) {
+    const r = regionTag(t);
+    if (r) return r;
+  }
+  return null;
 }
 
 /** A register problem, placed: 1-based data row (the header is row 0) and the column. */
@@ -111,6 +130,15 @@ export function checkCamera(raw: Record<string, unknown>, row: number): Camera {
     : typeof raw.tags === 'string'
       ? raw.tags.split(';')
       : [];
+  for (const t of tags) {
+    const region = regionTag(t.trim());
+    if (region !== null && !PLATE_REGIONS.includes(region))
+      throw new RegisterError(
+        row,
+        'tags',
+        `${JSON.stringify(t.trim())} names no plate region (known: ${PLATE_REGIONS.join(', ')})`,
+      );
+  }
   const clock = raw.clock_offset ?? raw.clockOffset;
   const clockOffset =
     clock === undefined || clock === '' ? 0 : number(clock, row, 'clock_offset', -86400, 86400);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseRegister, RegisterError } from '../../src/core/cameras.js';
+import { cameraRegion, parseCsv, parseRegister, RegisterError } from '../../src/core/cameras.js';
 
 const header = 'id,name,lat,lon,timezone,tags';
 
@@ -70,5 +70,13 @@ describe('camera register files', () => {
       ['a', 'b "quoted", and more', 'c'],
       ['multi\nline', 'x', ''],
     ]);
+  });
+  it('reads a plate region from a tag and refuses one it does not know', () => {
+    const [cam] = parseRegister(`${header}\na,A,24,67,Europe/London,boundary;region:gb`);
+    expect(cameraRegion(cam!)).toBe('gb');
+    expect(cameraRegion(parseRegister(`${header}\na,A,24,67,Europe/London,boundary`)[0]!)).toBeNull();
+    expect(() => parseRegister(`${header}\na,A,24,67,Europe/London,region=xx`)).toThrow(
+      /row 1, column tags: "region=xx" names no plate region/,
+    );
   });
 });

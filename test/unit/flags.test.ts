@@ -57,4 +57,34 @@ describe('plates that cannot be one vehicle', () => {
       ['LE21ABC', 'vehicle', 'LE21ABC seen on a car and on a motorcycle'],
     ]);
   });
+  it('takes a look-alike slip as the same plate, named in its format, with what was read', () => {
+    const flags = plateFlags(
+      [
+        seen('LSI5EBC', 'gate-a', '2026-03-01T09:00:00Z', '2026-03-01T09:00:05Z'),
+        seen('LS15EBC', 'gate-b', '2026-03-01T09:01:00Z', '2026-03-01T09:01:05Z'),
+      ],
+      places,
+    );
+    expect(flags).toHaveLength(1);
+    expect(flags[0]).toMatchObject({ plate: 'LS15EBC', readings: ['LS15EBC', 'LSI5EBC'], kind: 'speed' });
+    expect(flags[0]!.reason).toMatch(/^LS15EBC \(read as LSI5EBC\) at gate-a and gate-b/);
+  });
+  it("flags a reading that fits no format of its camera's region, once per camera", () => {
+    const regions = new Map([['gate-a', 'gb']]);
+    const flags = plateFlags(
+      [
+        seen('LE21ABC', 'gate-a', '2026-03-01T09:00:00Z', '2026-03-01T09:00:05Z'),
+        seen('7XYZ123', 'gate-a', '2026-03-01T09:10:00Z', '2026-03-01T09:10:05Z'),
+        seen('7XYZ123', 'gate-a', '2026-03-01T11:10:00Z', '2026-03-01T11:10:05Z'),
+        seen('7XYZ123', 'gate-b', '2026-03-01T12:10:00Z', '2026-03-01T12:10:05Z'),
+      ],
+      places,
+      200,
+      regions,
+    );
+    expect(flags.map((f) => [f.plate, f.kind, f.sightings.length])).toEqual([['7XYZ123', 'format', 2]]);
+    expect(flags[0]!.reason).toBe(
+      '7XYZ123 at gate-a fits no gb plate format: a foreign, fake or misread plate',
+    );
+  });
 });
