@@ -152,4 +152,19 @@ export interface VehicleInfo {
 export interface SearchDocument {
   query: { kind: 'face' | 'plate' | 'recurring'; [key: string]: unknown };
   results: SearchResult[];
+  /** A trail document (`sightline trail --json`): the legs between its sightings, in time order. */
+  legs?: TrailLeg[];
+}
+
+/** One leg of a trail as a document carries it (core/trail.ts Leg). */
+export interface TrailLeg {
+  fromCamera: string;
+  toCamera: string;
+  leftAt: string;
+  arrivedAt: string;
+  distanceKm: number | null;
+  seconds: number;
+  speedKmh: number | null;
+  implausible: boolean;
+  reason?: string;
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { safeFileComponent } from '../core/escape.js';
+import type { Camera } from '../core/cameras.js';
 import type { SearchDocument, SearchResult, SourceInfo } from '../core/types.js';
 import { InputError, errorMessage } from '../errors.js';
 import type { AuditLog } from '../infra/audit-log.js';
@@ -11,9 +12,16 @@ import { sha256Buffer, sha256File } from '../infra/hash.js';
 import { hashTree } from './files.js';
 import { annotate, displayCopy } from './frames.js';
 import { buildManifest } from './manifest.js';
-import { type ModelRecord, type ReportData, type SourceCheck, flattenSettings } from './report-data.js';
+import {
+  type CameraLine,
+  type ModelRecord,
+  type ReportData,
+  type SourceCheck,
+  flattenSettings,
+} from './report-data.js';
 import { renderHtml } from './report-html.js';
 import { renderPdf } from './report-pdf.js';
+import { drawTrailMap } from './trail-map.js';
 import {
   type SourceStatus,
   type TimelineEntry,
@@ -45,6 +53,8 @@ export interface ExportStoreContext {
   settings: Record<string, unknown>;
   /** The store's own audit log; the export is appended to it. */
   audit: AuditLog;
+  /** The camera register: names, places, time zones and clock offsets of the cameras. */
+  cameras?: ReadonlyMap<string, Camera>;
 }
 
 export interface ExportInputs extends ExportStoreContext {
@@ -75,6 +85,9 @@ export interface ExportOutcome {
   manifestSha256: string;
   timeline: TimelineEntry[];
 }
+
+/** The trail's route on a map of its cameras, in a bundle made from a trail document. */
+export const TRAIL_MAP_FILE = 'trail-map.png';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -166,11 +179,16 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     }
     if (!s.cameras.includes(r.camera)) s.cameras.push(r.camera);
   }
+  const register = inputs.cameras ?? new Map<string, Camera>();
   const timeline = buildTimeline(
     inputs.doc,
     inputs.settings,
     (r) => (sources.get(sourceKey(r)) as CheckedSource).status,
+    register,
   );
+  // the cameras of these sightings, as the register has them (in order of first sighting)
+  const cameraIds = [...new Set(timeline.map((e) => e.camera))];
+  const cameras: CameraLine[] = cameraIds.map((id) => ({ id, camera: register.get(id) ?? null }));
   const byN = new Map<number, SearchResult>();
   for (const e of timeline) byN.set(e.n, inputs.doc.results[e.rank] as SearchResult);
 
@@ -234,11 +252,39 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       problems.push(`source ${s.path} is ${s.status === 'missing' ? 'MISSING' : 'ALTERED'}`);
   }
 
+  // a trail's route, drawn on a map of its cameras from their register coordinates
+  const legs = inputs.doc.legs ?? null;
+  let trail: ReportData['trail'] = null;
+  if (legs) {
+    const placed = cameras.flatMap((c) => (c.camera ? [c.camera] : []));
+    let map: Buffer | null = null;
+    if (placed.length > 0) {
+      try {
+        map = await drawTrailMap(placed, legs);
+        await write(TRAIL_MAP_FILE, map);
+      } catch (err) {
+        map = null;
+        problems.push(`the trail map could not be drawn: ${errorMessage(err)}`);
+      }
+    }
+    trail = { legs, map: map ? await displayCopy(map) : null, mapFile: map ? TRAIL_MAP_FILE : null };
+  }
+
   if (formats.has('csv')) await write('timeline.csv', timelineCsv(timeline));
   if (formats.has('json')) {
     await write(
       'timeline.json',
-      `${JSON.stringify({ query: inputs.doc.query, createdAt, sightings: timeline }, null, 2)}\n`,
+      `${JSON.stringify(
+        {
+          query: inputs.doc.query,
+          createdAt,
+          cameras: cameras.map((c) => c.camera ?? { id: c.id, registered: false }),
+          sightings: timeline,
+          ...(legs ? { legs } : {}),
+        },
+        null,
+        2,
+      )}\n`,
     );
   }
   if (wantReports) {
@@ -257,6 +303,8 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       timeline,
       images,
       sources: sourceList,
+      cameras,
+      trail,
       accuracy,
       problems,
     };

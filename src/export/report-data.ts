@@ -1,4 +1,5 @@
-import type { SearchDocument } from '../core/types.js';
+import type { Camera } from '../core/cameras.js';
+import type { SearchDocument, TrailLeg } from '../core/types.js';
 import type { SourceStatus, TimelineEntry } from './timeline.js';
 
 export interface ModelRecord {
@@ -36,16 +37,64 @@ export interface ReportData {
   /** Display copies of evidence, by timeline n. */
   images: Map<number, { annotated: Buffer; crop: Buffer }>;
   sources: SourceCheck[];
+  /** The cameras of the sightings, with their register entry (null: not in the register). */
+  cameras: CameraLine[];
+  /** A trail document's legs and the map of its route (display copy), else null. */
+  trail: { legs: TrailLeg[]; map: Buffer | null; mapFile: string | null } | null;
   /** Contents of docs/accuracy.md at export time, or null when error rates were not measured. */
   accuracy: string | null;
   problems: string[];
 }
 
+export interface CameraLine {
+  id: string;
+  camera: Camera | null;
+}
+
+/** A camera as a report names it: "Gate A (gate-a)", or the id alone. */
+export function cameraLabel(id: string, camera: Pick<Camera, 'name'> | null | undefined): string {
+  return camera && camera.name !== id ? `${camera.name} (${id})` : id;
+}
+
+/** A register entry's place and clock in words, for the Cameras table. */
+export function cameraFacts(c: CameraLine): Array<[string, string]> {
+  if (!c.camera)
+    return [[c.id, 'not in the camera register: no name, place, time zone or clock offset known']];
+  const k = c.camera;
+  return [
+    [
+      cameraLabel(c.id, k),
+      `${k.lat.toFixed(5)}, ${k.lon.toFixed(5)}; time zone ${k.timezone}; clock offset ${
+        k.clockOffset === 0
+          ? '0 s (none measured)'
+          : `${k.clockOffset > 0 ? '+' : ''}${k.clockOffset} s (its clock runs ${k.clockOffset > 0 ? 'ahead' : 'behind'}; subtracted from its times)`
+      }${k.tags.length > 0 ? `; tags ${k.tags.join(', ')}` : ''}`,
+    ],
+  ];
+}
+
+/** A trail leg in words, for the Trail table. */
+export function legWords(l: TrailLeg, i: number, name: (id: string) => string): string[] {
+  return [
+    String(i + 1),
+    name(l.fromCamera),
+    name(l.toCamera),
+    `${l.leftAt} → ${l.arrivedAt}`,
+    l.distanceKm === null ? '? (camera not placed)' : `${l.distanceKm.toFixed(1)} km`,
+    `${(l.seconds / 60).toFixed(1)} min`,
+    l.speedKmh === null ? (l.distanceKm ? '∞' : '?') : `${Math.round(l.speedKmh)} km/h`,
+    l.implausible ? `IMPLAUSIBLE: ${l.reason ?? ''}` : 'plausible',
+  ];
+}
+
+export const TRAIL_NOTE =
+  "Legs join consecutive sightings at different cameras, in time order. Distances are straight lines between the cameras' register coordinates, not the road travelled, so the implied speed is a lower bound of the real one; a leg faster than the plausible speed (or two places at once) means the sightings cannot all be one subject: a misidentification, a cloned plate or a wrong camera clock. The map is drawn from the coordinates alone (no map data).";
+
 export const LIMITATIONS = [
   'Automated matches are investigative leads, not identifications. A face match means two images are numerically similar under the model named in the Method section; a plate match means an OCR reading fits a pattern. Neither establishes who a person is or which vehicle was present.',
   'Every sighting in this report must be reviewed by a person against its clean evidence frame (and, where needed, the original footage) before it is relied upon. Lighting, angle, resolution, compression, occlusion and look-alikes cause false matches; a person or vehicle that is present may also be missed.',
   'Scores are model similarities, not probabilities. They are comparable only with the threshold of the same model and settings.',
-  'Wall-clock times come from file metadata, file names or an examiner-supplied start time (see each source); camera clocks may be wrong and were not corrected.',
+  'Wall-clock times come from file metadata, file names or an examiner-supplied start time (see each source). A camera clock offset given in the camera register (see Cameras) is subtracted from the times of sources indexed after it was registered; other camera clocks may be wrong and were not corrected.',
 ];
 
 export const NOT_MEASURED =

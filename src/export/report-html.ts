@@ -1,5 +1,15 @@
 import { escapeHtml as h } from '../core/escape.js';
-import { LIMITATIONS, NOT_MEASURED, type ReportData, queryLines, statusLabel } from './report-data.js';
+import {
+  LIMITATIONS,
+  NOT_MEASURED,
+  type ReportData,
+  TRAIL_NOTE,
+  cameraFacts,
+  cameraLabel,
+  legWords,
+  queryLines,
+  statusLabel,
+} from './report-data.js';
 import { evidenceTime, timeRange } from './timeline.js';
 
 const CSS = `
@@ -54,6 +64,28 @@ export function renderHtml(d: ReportData): string {
     );
   }
   parts.push(`<h2>Query</h2>`, kv(queryLines(d.query), true));
+  const registered = new Map(d.cameras.map((c) => [c.id, c.camera]));
+  const name = (id: string): string => cameraLabel(id, registered.get(id));
+  parts.push(`<h2>Cameras</h2>`, kv(d.cameras.flatMap(cameraFacts)));
+  if (d.trail) {
+    parts.push(`<h2>Trail</h2>`, `<p>${h(TRAIL_NOTE)}</p>`);
+    if (d.trail.map && d.trail.mapFile)
+      parts.push(
+        `<div class="frames"><img alt="map of the trail" src="${dataUri(d.trail.map)}"><p>Map file: <code>${h(d.trail.mapFile)}</code> (SHA-256 in manifest.json).</p></div>`,
+      );
+    parts.push(
+      d.trail.legs.length === 0
+        ? '<p>No legs: every sighting is at one camera.</p>'
+        : `<table><tr><th>Leg</th><th>From</th><th>To</th><th>Left → arrived</th><th>Distance</th><th>Time</th><th>Speed</th><th></th></tr>${d.trail.legs
+            .map(
+              (l, i) =>
+                `<tr>${legWords(l, i, name)
+                  .map((c) => `<td>${h(c)}</td>`)
+                  .join('')}</tr>`,
+            )
+            .join('')}</table>`,
+    );
+  }
   parts.push(
     `<h2>Method</h2><h3>Models</h3>`,
     d.models.length === 0
@@ -77,9 +109,9 @@ export function renderHtml(d: ReportData): string {
         ? `${e.score.toFixed(3)} (threshold not recorded)`
         : `${e.score.toFixed(3)} (threshold ${e.threshold.toFixed(3)}: ${e.score >= e.threshold ? 'at or above' : 'below'})`;
     parts.push(
-      `<div class="sighting" id="s${e.n}"><h3>#${e.n} ${h(e.camera)} — ${h(e.kind)}${e.text ? ` “${h(e.text)}”` : ''}</h3>`,
+      `<div class="sighting" id="s${e.n}"><h3>#${e.n} ${h(name(e.camera))} — ${h(e.kind)}${e.text ? ` “${h(e.text)}”` : ''}</h3>`,
       kv([
-        ['Camera', e.camera],
+        ['Camera', `${name(e.camera)}${e.cameraPlace ? `, at ${e.cameraPlace}` : ''}`],
         ['Time', timeRange(e)],
         ['Score', score],
         ...(e.strength ? ([['Strength', e.strength]] as Array<[string, string]>) : []),

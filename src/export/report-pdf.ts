@@ -2,7 +2,17 @@ import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { plainText } from '../core/escape.js';
 import { fontFile } from './frames.js';
-import { LIMITATIONS, NOT_MEASURED, type ReportData, queryLines, statusLabel } from './report-data.js';
+import {
+  LIMITATIONS,
+  NOT_MEASURED,
+  type ReportData,
+  TRAIL_NOTE,
+  cameraFacts,
+  cameraLabel,
+  legWords,
+  queryLines,
+  statusLabel,
+} from './report-data.js';
 import { evidenceTime, timeRange } from './timeline.js';
 
 const t = (s: string): string => plainText(s);
@@ -72,6 +82,24 @@ export async function renderPdf(d: ReportData): Promise<Buffer> {
   heading('Query');
   for (const [k, v] of queryLines(d.query)) line(k, v);
 
+  const registered = new Map(d.cameras.map((c) => [c.id, c.camera]));
+  const name = (id: string): string => cameraLabel(id, registered.get(id));
+  heading('Cameras');
+  for (const [k, v] of d.cameras.flatMap(cameraFacts)) line(k, v);
+  if (d.trail) {
+    heading('Trail');
+    para(TRAIL_NOTE);
+    if (d.trail.map && d.trail.mapFile) {
+      await image(d.trail.map, width, 340);
+      para(`Map file: ${d.trail.mapFile} (SHA-256 in manifest.json).`);
+    }
+    if (d.trail.legs.length === 0) para('No legs: every sighting is at one camera.');
+    d.trail.legs.forEach((l, i) => {
+      const [n, from, to, when, km, time, speed, verdict] = legWords(l, i, name);
+      line(`Leg ${n}`, `${from} → ${to}, ${when}: ${km} in ${time}, ${speed}; ${verdict}`);
+    });
+  }
+
   heading('Method');
   doc.font('bold').text('Models');
   doc.font('body');
@@ -92,9 +120,9 @@ export async function renderPdf(d: ReportData): Promise<Buffer> {
       .moveDown(0.5)
       .font('bold')
       .fontSize(11)
-      .text(t(`#${e.n} ${e.camera} — ${e.kind}${e.text ? ` "${e.text}"` : ''}`));
+      .text(t(`#${e.n} ${name(e.camera)} — ${e.kind}${e.text ? ` "${e.text}"` : ''}`));
     doc.font('body').fontSize(9);
-    line('Camera', e.camera);
+    line('Camera', `${name(e.camera)}${e.cameraPlace ? `, at ${e.cameraPlace}` : ''}`);
     line('Time', timeRange(e));
     line(
       'Score',

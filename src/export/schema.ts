@@ -34,9 +34,23 @@ const result = z.object({
     .optional(),
 });
 
+// JSON has no Infinity: a leg in no time over some distance is written as null speed
+const leg = z.looseObject({
+  fromCamera: z.string().min(1),
+  toCamera: z.string().min(1),
+  leftAt: z.string(),
+  arrivedAt: z.string(),
+  distanceKm: finite.nullable(),
+  seconds: finite,
+  speedKmh: finite.nullable(),
+  implausible: z.boolean(),
+  reason: z.string().optional(),
+});
+
 const document = z.object({
   query: z.looseObject({ kind: z.enum(['face', 'plate', 'recurring']) }),
   results: z.array(result),
+  legs: z.array(leg).optional(),
 });
 
 /**

@@ -1,5 +1,11 @@
 import { csvRow } from '../core/escape.js';
+import type { Camera } from '../core/cameras.js';
 import type { Box, SearchDocument, SearchResult } from '../core/types.js';
+
+/** A registered camera's place as "lat, lon" (5 decimals: about a metre), or null. */
+export function placeOf(c: Pick<Camera, 'lat' | 'lon'> | undefined): string | null {
+  return c ? `${c.lat.toFixed(5)}, ${c.lon.toFixed(5)}` : null;
+}
 
 export type SourceStatus = 'intact' | 'altered' | 'missing';
 
@@ -17,6 +23,9 @@ export interface TimelineEntry {
   rank: number;
   kind: SearchResult['kind'];
   camera: string;
+  /** The camera's name and place from the register (null when it is not registered). */
+  cameraName: string | null;
+  cameraPlace: string | null;
   pattern: string | null;
   text: string | null;
   trackId: string | null;
@@ -87,6 +96,7 @@ export function buildTimeline(
   doc: SearchDocument,
   settings: Record<string, unknown>,
   statusOf: (r: SearchResult) => SourceStatus,
+  cameras: ReadonlyMap<string, Pick<Camera, 'name' | 'lat' | 'lon'>> = new Map(),
 ): TimelineEntry[] {
   const ranked = doc.results.map((r, rank) => ({ r, rank }));
   ranked.sort((x, y) => compareSightings(x.r, y.r) || x.rank - y.rank);
@@ -95,6 +105,8 @@ export function buildTimeline(
     rank,
     kind: r.kind,
     camera: r.camera,
+    cameraName: cameras.get(r.camera)?.name ?? null,
+    cameraPlace: placeOf(cameras.get(r.camera)),
     pattern: r.pattern ?? null,
     text: r.text ?? null,
     trackId: r.trackId ?? null,
@@ -131,6 +143,8 @@ export const CSV_COLUMNS = [
   'rank',
   'kind',
   'camera',
+  'camera_name',
+  'camera_place',
   'start_time',
   'end_time',
   'start_offset_s',
@@ -164,6 +178,8 @@ export function timelineCsv(entries: readonly TimelineEntry[]): string {
       e.rank + 1,
       e.kind,
       e.camera,
+      e.cameraName,
+      e.cameraPlace,
       e.startTime,
       e.endTime,
       e.startOffset,

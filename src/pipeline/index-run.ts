@@ -167,7 +167,9 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
         // own, unless the indexed file is gone from its path: then it was moved, and its record
         // follows it.
         const all = await store.sourcesWithContent(sha256);
-        const same = all.filter((s) => s.status === 'complete' && s.pipeline_version === opts.pipelineVersion);
+        const same = all.filter(
+          (s) => s.status === 'complete' && s.pipeline_version === opts.pipelineVersion,
+        );
         const here = same.find((s) => s.path === c.path);
         const moved = here ? undefined : same.find((s) => s.camera === camera && !existsSync(s.path));
         if (here || moved) {

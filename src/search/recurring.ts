@@ -50,9 +50,7 @@ export interface RecurringOutcome {
 
 /** Two tracks of one source that overlap in time show two people: they must not be merged. */
 export function overlapsInSource(a: TrackRow, b: TrackRow): boolean {
-  return (
-    a.source_id === b.source_id && a.start_offset < b.end_offset && b.start_offset < a.end_offset
-  );
+  return a.source_id === b.source_id && a.start_offset < b.end_offset && b.start_offset < a.end_offset;
 }
 
 function timeKey(r: SearchResult): [string, string, number] {

@@ -10,8 +10,10 @@ import { Store } from './store.js';
 export async function openExportContext(storeDir: string): Promise<ExportStoreContext> {
   const store = await Store.open(storeDir, { create: false });
   let sources;
+  let cameras;
   try {
     sources = (await store.listSources()).filter((s) => s.status === 'complete');
+    cameras = await store.cameraMap();
   } finally {
     store.close();
   }
@@ -67,5 +69,6 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
     models,
     settings: { index: indexSettings.length === 1 ? indexSettings[0] : indexSettings },
     audit: AuditLog.forStore(storeDir),
+    cameras,
   };
 }

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { runFfmpeg } from '../../fixtures/lib/ffmpeg.js';
 import { sightline, userLines } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
@@ -77,6 +78,19 @@ describe('sightline trail: one vehicle across three cameras', () => {
     expect(userLines(exp.stderr).filter((l) => !l.startsWith('bundle '))).toEqual([]);
     expect(exp.code).toBe(0);
     expect((await sightline(['verify', out])).code).toBe(0);
+    // the route drawn on a map of the three cameras, hashed with the rest; the report names them
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      files: Array<{ path: string }>;
+    };
+    expect(manifest.files.map((x) => x.path)).toContain('trail-map.png');
+    const map = await sharp(join(out, 'trail-map.png')).metadata();
+    expect(map.format).toBe('png');
+    expect(map.width).toBeGreaterThan(600);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    for (const name of ['Gate A (gate-a)', 'Gate B (gate-b)', 'Gate C (gate-c)'])
+      expect(html).toContain(name);
+    expect(html).toMatch(/IMPLAUSIBLE: 1\d{3} km\/h is over 200 km\/h/);
+    expect(readFileSync(join(out, 'timeline.csv'), 'utf8')).toContain('gate-a,Gate A,');
 
     // the same plate 60 km apart in two minutes: flagged as a plate that cannot be one vehicle
     const f = await sightline(['flags', '--store', store, '--json']);

@@ -108,7 +108,9 @@ describe('index: batches of real files', () => {
     expect(first.summary.indexed).toBe(1);
     const start = first.events.find((e) => e.type === 'file-start');
     expect(start?.type === 'file-start' && start.copyOf).toBe(original);
-    const both = (await sources(storeDir)).filter((s) => s.sha256 === (first.events.find((e) => e.type === 'file-done') as { sha256: string }).sha256);
+    const both = (await sources(storeDir)).filter(
+      (s) => s.sha256 === (first.events.find((e) => e.type === 'file-done') as { sha256: string }).sha256,
+    );
     expect(both.map((s) => s.camera).sort()).toEqual(['gate', 'gate-b']);
     expect(new Set(both.map((s) => s.id)).size).toBe(2);
 
