@@ -7,6 +7,7 @@ import { AuditLog } from '../infra/audit-log.js';
 import { sha256Buffer } from '../infra/hash.js';
 import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../ml/face/calibration.js';
 import { findRecurring, type RecurringOutcome } from '../search/recurring.js';
+import { placeResults } from '../search/results.js';
 import { Store } from '../store/store.js';
 import {
   addWindowOptions,
@@ -114,7 +115,7 @@ async function recurringAction(opts: RecurringCliOpts): Promise<void> {
         store: store.dir,
         time: new Date().toISOString(),
       },
-      results: outcome.results,
+      results: placeResults(outcome.results, await store.cameraMap()),
     };
     await AuditLog.forStore(store.dir).append('search', {
       query: doc.query,

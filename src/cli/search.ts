@@ -18,6 +18,7 @@ import {
 } from '../ml/face/calibration.js';
 import { fuseQuery, pickFace, searchFaces } from '../search/faces.js';
 import { parseWatchlist, searchPlates, type PlatePattern } from '../search/plates.js';
+import { placeResults } from '../search/results.js';
 import { Store } from '../store/store.js';
 import { validatePattern } from '../track/plates.js';
 import {
@@ -347,6 +348,7 @@ async function plateAction(patterns: string[], opts: PlateOpts): Promise<void> {
 
 async function finish(store: Store, doc: SearchDocument, json: boolean, problems: string[]): Promise<void> {
   try {
+    doc.results = placeResults(doc.results, await store.cameraMap());
     await AuditLog.forStore(store.dir).append('search', {
       query: doc.query,
       results: doc.results.length,
@@ -380,6 +382,8 @@ function printResults(results: SearchResult[]): void {
   const rows = results.map((r) => [
     r.pattern !== undefined ? safeText(r.pattern) : '',
     safeText(r.camera),
+    r.place && r.place.name !== r.camera ? safeText(r.place.name) : '',
+    r.boundary ?? '',
     r.startTime
       ? `${r.startTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}`
       : `+${r.startOffset.toFixed(1)}s`,
@@ -394,7 +398,21 @@ function printResults(results: SearchResult[]): void {
   const hasText = results.some((r) => r.text !== undefined);
   const hasStrength = results.some((r) => r.strength !== undefined);
   const hasVehicle = results.some((r) => r.vehicle !== undefined);
-  const headers = ['pattern', 'camera', 'time', 'length', 'score', 'strength', 'plate', 'vehicle', 'file'];
+  const hasName = results.some((r) => r.place && r.place.name !== r.camera);
+  const hasBoundary = results.some((r) => r.boundary !== undefined);
+  const headers = [
+    'pattern',
+    'camera',
+    'name',
+    'boundary',
+    'time',
+    'length',
+    'score',
+    'strength',
+    'plate',
+    'vehicle',
+    'file',
+  ];
   const keep = headers.map((h) =>
     h === 'pattern'
       ? hasPattern
@@ -404,7 +422,11 @@ function printResults(results: SearchResult[]): void {
           ? hasStrength
           : h === 'vehicle'
             ? hasVehicle
-            : true,
+            : h === 'name'
+              ? hasName
+              : h === 'boundary'
+                ? hasBoundary
+                : true,
   );
   process.stdout.write(
     table(

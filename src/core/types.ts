@@ -137,6 +137,10 @@ export interface SearchResult {
   strength?: { band: string; falseMatchRate: number; statement: string };
   /** Plates: the vehicle carrying the plate, when it was seen (type and colour with confidences). */
   vehicle?: VehicleInfo;
+  /** The camera's name and place, when the camera register has it. */
+  place?: { name: string; lat: number; lon: number };
+  /** At a boundary camera (register tag `boundary`): whether the subject entered or left. */
+  boundary?: 'entered' | 'left' | 'unknown';
 }
 
 /** A plate result's vehicle (contract: `{ type, colour, confidence }`). */

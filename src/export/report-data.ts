@@ -73,6 +73,15 @@ export function cameraFacts(c: CameraLine): Array<[string, string]> {
   ];
 }
 
+/** A boundary sighting in words. */
+export function boundaryWords(b: string): string {
+  return b === 'entered'
+    ? 'entered (at a boundary camera)'
+    : b === 'left'
+      ? 'left (at a boundary camera)'
+      : 'at a boundary camera; whether entering or leaving is not known';
+}
+
 /** A trail leg in words, for the Trail table. */
 export function legWords(l: TrailLeg, i: number, name: (id: string) => string): string[] {
   return [

@@ -4,6 +4,7 @@ import {
   NOT_MEASURED,
   type ReportData,
   TRAIL_NOTE,
+  boundaryWords,
   cameraFacts,
   cameraLabel,
   legWords,
@@ -113,6 +114,7 @@ export function renderHtml(d: ReportData): string {
       kv([
         ['Camera', `${name(e.camera)}${e.cameraPlace ? `, at ${e.cameraPlace}` : ''}`],
         ['Time', timeRange(e)],
+        ...(e.boundary ? ([['Boundary', boundaryWords(e.boundary)]] as Array<[string, string]>) : []),
         ['Score', score],
         ...(e.strength ? ([['Strength', e.strength]] as Array<[string, string]>) : []),
         ...(e.vehicle ? ([['Vehicle', e.vehicle]] as Array<[string, string]>) : []),

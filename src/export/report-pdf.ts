@@ -7,6 +7,7 @@ import {
   NOT_MEASURED,
   type ReportData,
   TRAIL_NOTE,
+  boundaryWords,
   cameraFacts,
   cameraLabel,
   legWords,
@@ -124,6 +125,7 @@ export async function renderPdf(d: ReportData): Promise<Buffer> {
     doc.font('body').fontSize(9);
     line('Camera', `${name(e.camera)}${e.cameraPlace ? `, at ${e.cameraPlace}` : ''}`);
     line('Time', timeRange(e));
+    if (e.boundary) line('Boundary', boundaryWords(e.boundary));
     line(
       'Score',
       e.threshold === null

@@ -32,6 +32,8 @@ const result = z.object({
       colourConfidence: finite.optional(),
     })
     .optional(),
+  place: z.object({ name: z.string(), lat: finite, lon: finite }).optional(),
+  boundary: z.enum(['entered', 'left', 'unknown']).optional(),
 });
 
 // JSON has no Infinity: a leg in no time over some distance is written as null speed

@@ -26,6 +26,8 @@ export interface TimelineEntry {
   /** The camera's name and place from the register (null when it is not registered). */
   cameraName: string | null;
   cameraPlace: string | null;
+  /** At a boundary camera: whether the subject entered or left (search result `boundary`). */
+  boundary: string | null;
   pattern: string | null;
   text: string | null;
   trackId: string | null;
@@ -107,6 +109,7 @@ export function buildTimeline(
     camera: r.camera,
     cameraName: cameras.get(r.camera)?.name ?? null,
     cameraPlace: placeOf(cameras.get(r.camera)),
+    boundary: r.boundary ?? null,
     pattern: r.pattern ?? null,
     text: r.text ?? null,
     trackId: r.trackId ?? null,
@@ -145,6 +148,7 @@ export const CSV_COLUMNS = [
   'camera',
   'camera_name',
   'camera_place',
+  'boundary',
   'start_time',
   'end_time',
   'start_offset_s',
@@ -180,6 +184,7 @@ export function timelineCsv(entries: readonly TimelineEntry[]): string {
       e.camera,
       e.cameraName,
       e.cameraPlace,
+      e.boundary,
       e.startTime,
       e.endTime,
       e.startOffset,

@@ -1,3 +1,5 @@
+import { crossings } from '../core/boundary.js';
+import type { Camera } from '../core/cameras.js';
 import { wallClock } from '../core/time.js';
 import type { Box, SearchResult, VehicleInfo } from '../core/types.js';
 import type { SourceRow, Store, TrackRow } from '../store/store.js';
@@ -57,4 +59,28 @@ export function vehicleInfo(track: TrackRow): VehicleInfo {
     confidence: r2(Math.max(0, track.vehicle_confidence)),
     ...(track.vehicle_colour ? { colourConfidence: r2(Math.max(0, track.colour_confidence)) } : {}),
   };
+}
+
+/**
+ * Results with their camera's name and place from the register, and at boundary cameras whether
+ * the subject (pattern or person) entered or left (core/boundary.ts).
+ */
+export function placeResults<T extends SearchResult>(
+  results: T[],
+  cameras: ReadonlyMap<string, Camera>,
+): T[] {
+  if (cameras.size === 0) return results;
+  const crossed = crossings(
+    results.map((r) => ({ ...r, subject: (r as { label?: string }).label ?? r.pattern ?? '' })),
+    cameras,
+  );
+  return results.map((r, i) => {
+    const c = cameras.get(r.camera);
+    const b = crossed[i];
+    return {
+      ...r,
+      ...(c ? { place: { name: c.name, lat: c.lat, lon: c.lon } } : {}),
+      ...(b ? { boundary: b } : {}),
+    };
+  });
 }
