@@ -2,7 +2,6 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { runFfmpeg } from '../../fixtures/lib/ffmpeg.js';
 import { sightline, userLines } from '../helpers/cli.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
