@@ -1,7 +1,11 @@
 import { type Command, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { plainText } from '../core/escape.js';
 import { parseWindowTime, type WindowTime } from '../core/time.js';
-import { UsageError } from '../errors.js';
+import type { SearchDocument, SearchResult } from '../core/types.js';
+import { InputError, UsageError } from '../errors.js';
+import { parseSearchDocumentText } from '../export/schema.js';
 import type { SightingFilter } from '../store/filter.js';
 
 export const DEFAULT_STORE = './sightline-store';
@@ -96,4 +100,53 @@ export function resultsStore(given: string | undefined, doc: { query: Record<str
   if (given !== undefined) return given;
   const recorded = doc.query.store;
   return typeof recorded === 'string' && recorded.length > 0 ? recorded : './sightline-store';
+}
+
+/** A results file as `search … --json` (or `trail --json`) wrote it; one clear line when it is not. */
+export async function readResults(path: string): Promise<SearchDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      `cannot read ${plainText(path)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give the file 'sightline search … --json' wrote`,
+    );
+  }
+  return parseSearchDocumentText(text, plainText(path));
+}
+
+/** A result's subject: the person's label or the plate pattern it answers. */
+export const subjectOf = (r: SearchResult): string => (r as { label?: string }).label ?? r.pattern ?? '';
+
+/**
+ * The sightings of one subject of a results file: `subject` names it (a pattern or a label), and
+ * must when the file holds several.
+ */
+export function subjectResults(
+  doc: SearchDocument,
+  subject: string | undefined,
+  path: string,
+): SearchResult[] {
+  const subjects = [...new Set(doc.results.map(subjectOf))];
+  if (subject !== undefined) {
+    const results = doc.results.filter((r) => subjectOf(r) === subject || r.pattern === subject);
+    if (results.length === 0)
+      throw new UsageError(
+        `no sighting of ${subject} in ${plainText(path)}: subjects are ${subjects.join(', ')}`,
+      );
+    return results;
+  }
+  if (subjects.length > 1)
+    throw new UsageError(
+      `${plainText(path)} holds ${subjects.length} subjects (${subjects.slice(0, 5).join(', ')}${subjects.length > 5 ? ', …' : ''}): choose one with --subject`,
+    );
+  return doc.results;
+}
+
+/** `--store` of a command that reads a results file: the store it was searched in by default. */
+export function resultsStoreOption(use: string): Option {
+  return new Option(
+    '--store <dir>',
+    `the store (default: the one the results file was searched in)${use}`,
+  ).env('SIGHTLINE_STORE');
 }

@@ -11,6 +11,7 @@ import { registerStats } from './stats.js';
 import { registerCameras } from './cameras.js';
 import { registerTrail } from './trail.js';
 import { registerFlags } from './flags.js';
+import { registerConvoy } from './convoy.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerCameras(program);
   registerTrail(program);
   registerFlags(program);
+  registerConvoy(program);
   return program;
 }
 

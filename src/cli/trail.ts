@@ -1,11 +1,15 @@
 import { type Command, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { plainText } from '../core/escape.js';
 import { buildTrail, type Place } from '../core/trail.js';
-import { InputError, UsageError } from '../errors.js';
-import { parseSearchDocumentText } from '../export/schema.js';
 import { Store } from '../store/store.js';
-import { maxSpeedOption, parseMaxSpeed, resultsStore, storePath } from './common.js';
+import {
+  maxSpeedOption,
+  parseMaxSpeed,
+  readResults,
+  resultsStore,
+  resultsStoreOption,
+  storePath,
+  subjectResults,
+} from './common.js';
 import { safeText, table } from './output.js';
 
 interface TrailOpts {
@@ -21,40 +25,14 @@ export function registerTrail(program: Command): void {
     .command('trail')
     .description("one subject's movement: its sightings in time order across cameras, with each leg's speed")
     .argument('<results.json>', 'a file written by `sightline search … --json`')
-    .addOption(
-      new Option(
-        '--store <dir>',
-        'the store (default: the one the results file was searched in): its camera register places the cameras',
-      ).env('SIGHTLINE_STORE'),
-    )
+    .addOption(resultsStoreOption(': its camera register places the cameras'))
     .addOption(maxSpeedOption('legs faster than this are marked implausible'))
     .addOption(new Option('--subject <pattern|label>', 'which subject, when the results hold several'))
     .addOption(new Option('--json', '{ legs, results }: exportable with `sightline export`'))
     .action(async (resultsPath: string, opts: TrailOpts) => {
       const maxSpeed = parseMaxSpeed(opts.maxSpeed);
-      let text: string;
-      try {
-        text = await readFile(resultsPath, 'utf8');
-      } catch (err) {
-        throw new InputError(
-          `cannot read ${plainText(resultsPath)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give the file 'sightline search … --json' wrote`,
-        );
-      }
-      const doc = parseSearchDocumentText(text, plainText(resultsPath));
-      const subjectOf = (r: (typeof doc.results)[number]): string =>
-        (r as { label?: string }).label ?? r.pattern ?? '';
-      const subjects = [...new Set(doc.results.map(subjectOf))];
-      let results = doc.results;
-      if (opts.subject !== undefined) {
-        results = results.filter((r) => subjectOf(r) === opts.subject || r.pattern === opts.subject);
-        if (results.length === 0)
-          throw new UsageError(
-            `no sighting of ${opts.subject} in ${plainText(resultsPath)}: subjects are ${subjects.join(', ')}`,
-          );
-      } else if (subjects.length > 1)
-        throw new UsageError(
-          `${plainText(resultsPath)} holds ${subjects.length} subjects (${subjects.slice(0, 5).join(', ')}${subjects.length > 5 ? ', …' : ''}): choose one with --subject`,
-        );
+      const doc = await readResults(resultsPath);
+      const results = subjectResults(doc, opts.subject, resultsPath);
       const store = await Store.open(storePath(resultsStore(opts.store, doc)), { create: false });
       let places: Map<string, Place & { name: string }>;
       try {

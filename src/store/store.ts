@@ -385,12 +385,35 @@ export class Store {
   async faceVectorsOfTracks(
     filter?: SightingFilter,
   ): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
+    const window = await this.predicate(filter, { start: 'time', end: 'time' });
+    return this.usableFaceVectors(window ? [`(${window})`] : []);
+  }
+
+  /** The usable face vectors of these tracks. */
+  async faceVectorsOf(
+    trackIds: readonly string[],
+  ): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
+    const out: Array<{ track_id: string; vector: number[]; quality: number }> = [];
+    for (let i = 0; i < trackIds.length; i += 500)
+      out.push(
+        ...(await this.usableFaceVectors([
+          `track_id IN (${trackIds
+            .slice(i, i + 500)
+            .map(sqlString)
+            .join(', ')})`,
+        ])),
+      );
+    return out;
+  }
+
+  private async usableFaceVectors(
+    where: string[],
+  ): Promise<Array<{ track_id: string; vector: number[]; quality: number }>> {
     const t = await this.table('faces');
     if (!t) return [];
-    const window = await this.predicate(filter, { start: 'time', end: 'time' });
     const rows = (await t
       .query()
-      .where(window ? `usable = 1 AND (${window})` : 'usable = 1')
+      .where(['usable = 1', ...where].join(' AND '))
       .select(['track_id', 'vector', 'quality'])
       .toArray()) as Array<{
       track_id: string;

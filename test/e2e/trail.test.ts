@@ -98,6 +98,27 @@ describe('sightline trail: one vehicle across three cameras', () => {
     expect(html).toMatch(/IMPLAUSIBLE: 1\d{3} km\/h is over 200 km\/h/);
     expect(readFileSync(join(out, 'timeline.csv'), 'utf8')).toContain('gate-a,Gate A,');
 
+    // travelling together: the blue car follows the red one past all three gates
+    const cv = await sightline(['convoy', results, '--json']);
+    expect(cv.code).toBe(0);
+    const convoy = JSON.parse(cv.stdout) as {
+      companions: Array<{
+        kind: string;
+        label: string;
+        cameras: string[];
+        shared: Array<{ gapSeconds: number }>;
+      }>;
+      results: Array<{ pattern: string; camera: string }>;
+    };
+    expect(convoy.companions.map((x) => [x.kind, x.label, x.cameras])).toEqual([
+      ['plate', 'KX68TYP', ['gate-a', 'gate-b', 'gate-c']],
+    ]);
+    expect(convoy.companions[0]!.shared.every((x) => x.gapSeconds < 10)).toBe(true);
+    expect(convoy.results.map((x) => x.camera).sort()).toEqual(['gate-a', 'gate-b', 'gate-c']);
+    expect((await sightline(['convoy', results, '--min-cameras', '4'])).stdout).toMatch(
+      /^no plate or person seen/,
+    );
+
     // the same plate 60 km apart in two minutes: flagged as a plate that cannot be one vehicle
     const f = await sightline(['flags', '--store', store, '--json']);
     expect(f.code).toBe(0);
