@@ -38,7 +38,7 @@ export function registerIndex(program: Command): void {
     .addOption(
       new Option(
         '--start <iso8601>',
-        "wall-clock time of the first frame, where the file's metadata and name hold none",
+        "wall-clock time of the first frame, where the file's metadata and name hold none (without a zone: the camera's register time zone, else UTC)",
       ),
     )
     .addOption(new Option('--json', 'NDJSON events on stdout, one object a line'))
@@ -89,7 +89,8 @@ Examples:
 async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
   let start: string | undefined;
   if (opts.start !== undefined) {
-    start = parseStartOption(opts.start) ?? undefined;
+    // checked here; read in each camera's zone (when it has none) as each file is indexed
+    start = parseStartOption(opts.start) ? opts.start : undefined;
     if (!start)
       throw new UsageError(
         `--start ${opts.start} is not a date-time: use ISO 8601, e.g. 2023-08-01T11:00:00Z`,

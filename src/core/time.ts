@@ -96,10 +96,9 @@ export function parseMetadataTime(value: string | null | undefined, now = Date.n
 }
 
 /** Parses an --start value; accepts ISO 8601 with or without zone (no zone = UTC). */
-export function parseStartOption(value: string): string | null {
-  const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(value.trim());
-  const t = Date.parse(hasZone ? value.trim() : `${value.trim()}Z`);
-  return Number.isFinite(t) ? new Date(t).toISOString() : null;
+export function parseStartOption(value: string, timeZone?: string): string | null {
+  const t = parseWindowTime(value);
+  return t ? new Date(windowInstant(t, timeZone)).toISOString() : null;
 }
 
 /** Wall-clock instant of an offset (s from the first frame), or null when the start is unknown. */

@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { cameraFromFileName, parseFileNameTime, parseMetadataTime, sanitizeCamera } from '../core/time.js';
+import {
+  cameraFromFileName,
+  parseFileNameTime,
+  parseMetadataTime,
+  parseStartOption,
+  sanitizeCamera,
+} from '../core/time.js';
 import type { Camera } from '../core/cameras.js';
 import type { SourceInfo, TimeSource } from '../core/types.js';
 import type { IndexSettings } from '../config/settings.js';
@@ -87,7 +93,10 @@ export function resolveStart(
   if (meta) return { startTime: corrected(meta), startTimeSource: 'metadata' };
   const fromName = parseFileNameTime(fileName, camera?.timezone);
   if (fromName) return { startTime: corrected(fromName.iso), startTimeSource: 'filename' };
-  if (option) return { startTime: option, startTimeSource: 'option' };
+  // the examiner's start time: without a zone, the camera's local time (UTC when not registered);
+  // taken as true time, so the camera's clock offset does not apply
+  const given = option ? parseStartOption(option, camera?.timezone) : null;
+  if (given) return { startTime: given, startTimeSource: 'option' };
   return { startTime: null, startTimeSource: 'none' };
 }
 

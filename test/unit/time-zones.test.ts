@@ -36,4 +36,13 @@ describe('camera time zones', () => {
       '2026-03-01T09:00:00.000Z',
     );
   });
+  it("reads a --start without a zone in the camera's time zone, UTC for a camera not registered", () => {
+    const cam = { timezone: 'Asia/Karachi', clockOffset: 90 };
+    expect(resolveStart(null, 'clip.mp4', '2026-03-01 14:00', cam).startTime).toBe(
+      '2026-03-01T09:00:00.000Z',
+    );
+    expect(resolveStart(null, 'clip.mp4', '2026-03-01T14:00:00', undefined).startTime).toBe(
+      '2026-03-01T14:00:00.000Z',
+    );
+  });
 });
