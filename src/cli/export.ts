@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { plainText } from '../core/escape.js';
 import { InputError, PartialFailure, UsageError } from '../errors.js';
 import { sha256Buffer } from '../infra/hash.js';
+import { privateKeyFromPem } from '../infra/signing.js';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -40,6 +41,7 @@ interface ExportOptions {
   examiner?: string;
   format: string;
   store?: string;
+  sign?: string;
 }
 
 export function registerExport(program: Command, ctx: ExportCommandContext): Command {
@@ -51,6 +53,10 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
     .option('--case <id>', 'case identifier')
     .option('--examiner <name>', 'examiner name')
     .option('--format <list>', 'any of pdf,html,csv,json', EXPORT_FORMATS.join(','))
+    .option(
+      '--sign <private-key.pem>',
+      "sign the bundle's seal (manifest and reports) with the examiner's Ed25519 key (openssl genpkey -algorithm ed25519)",
+    )
     .addOption(
       new Option(
         '--store <dir>',
@@ -60,6 +66,10 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
     .action(async (resultsPath: string, opts: ExportOptions) => {
       const print = ctx.print ?? ((line: string) => process.stdout.write(`${line}\n`));
       const formats = parseFormats(opts.format);
+      const signingKey =
+        opts.sign === undefined
+          ? undefined
+          : privateKeyFromPem(await readKey(opts.sign), plainText(opts.sign));
       let bytes: Buffer;
       try {
         bytes = await readFile(resultsPath);
@@ -81,12 +91,14 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
         toolVersion: ctx.toolVersion,
         gitCommit: ctx.gitCommit,
         resultsFile: { path: resultsPath, sha256: sha256Buffer(bytes) },
+        ...(signingKey ? { signingKey } : {}),
       });
       print(
         plainText(
           `bundle ${outcome.out}: ${doc.results.length} sightings, ${outcome.files.length} files, manifest sha256 ${outcome.manifestSha256} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
         ),
       );
+      if (outcome.signedBy) print(`signed by ${outcome.signedBy}`);
       for (const p of outcome.problems) process.stderr.write(`${plainText(p)}\n`);
       if (outcome.altered.length > 0 || outcome.problems.length > 0) {
         throw new PartialFailure(
@@ -96,4 +108,15 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
         );
       }
     });
+}
+
+/** A key file's text; one clear line when it cannot be read. */
+export async function readKey(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new InputError(
+      `cannot read key ${plainText(path)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give a PEM key file`,
+    );
+  }
 }

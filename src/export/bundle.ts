@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import { safeFileComponent } from '../core/escape.js';
 import type { Camera } from '../core/cameras.js';
@@ -9,15 +11,18 @@ import { InputError, errorMessage } from '../errors.js';
 import type { AuditLog } from '../infra/audit-log.js';
 import { extractFramePng } from '../infra/evidence-frame.js';
 import { sha256Buffer, sha256File } from '../infra/hash.js';
+import { fingerprint, publicPem, signBytes } from '../infra/signing.js';
 import { hashTree } from './files.js';
 import { annotate, displayCopy } from './frames.js';
-import { buildManifest } from './manifest.js';
+import { SEAL_FILE, SEAL_FORMAT, SIGNATURE_FILE, type Seal, buildManifest } from './manifest.js';
 import {
   type CameraLine,
   type ModelRecord,
+  type QueryPhoto,
   type ReportData,
   type SourceCheck,
   flattenSettings,
+  modelsUsed,
 } from './report-data.js';
 import { renderHtml } from './report-html.js';
 import { renderPdf } from './report-pdf.js';
@@ -72,6 +77,8 @@ export interface ExportInputs extends ExportStoreContext {
   now?: () => Date;
   /** Frames extracted at once (default 2). */
   concurrency?: number;
+  /** The examiner's Ed25519 private key (`export --sign`): the seal is signed with it. */
+  signingKey?: KeyObject;
 }
 
 export interface ExportOutcome {
@@ -83,6 +90,8 @@ export interface ExportOutcome {
   /** Other things that went wrong (a frame that could not be extracted…). */
   problems: string[];
   manifestSha256: string;
+  /** Fingerprint of the key that signed the seal, when signed. */
+  signedBy: string | null;
   timeline: TimelineEntry[];
 }
 
@@ -193,11 +202,12 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
   for (const e of timeline) byN.set(e.n, inputs.doc.results[e.rank] as SearchResult);
 
   await mkdir(join(out, 'evidence'), { recursive: true });
+  await mkdir(join(out, 'query'), { recursive: true });
   const write = (rel: string, data: Buffer | string): Promise<void> =>
     writeFile(join(out, ...rel.split('/')), data, { flag: 'wx' });
 
   const wantReports = formats.has('pdf') || formats.has('html');
-  const images = new Map<number, { annotated: Buffer; crop: Buffer }>();
+  const images = new Map<number, { clean: Buffer; annotated: Buffer; crop: Buffer }>();
   const width = String(timeline.length).length < 2 ? 2 : String(timeline.length).length;
   await pool(timeline, inputs.concurrency ?? 2, async (e) => {
     const r = byN.get(e.n) as SearchResult;
@@ -229,7 +239,8 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       await write(files.annotated, annotated);
       await write(files.crop, crop);
       e.files = files;
-      if (wantReports) images.set(e.n, { annotated: await displayCopy(annotated), crop });
+      if (wantReports)
+        images.set(e.n, { clean: await displayCopy(clean), annotated: await displayCopy(annotated), crop });
     } catch (err) {
       e.frameError = errorMessage(err);
       problems.push(`#${e.n} (${e.camera} +${e.evidenceOffset.toFixed(3)} s): ${e.frameError}`);
@@ -287,31 +298,11 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       )}\n`,
     );
   }
-  if (wantReports) {
-    const accuracyPath = inputs.accuracyPath ?? join(projectRoot, 'docs', 'accuracy.md');
-    const accuracy = existsSync(accuracyPath) ? await readFile(accuracyPath, 'utf8') : null;
-    const data: ReportData = {
-      caseId: inputs.caseId ?? null,
-      examiner: inputs.examiner ?? null,
-      createdAt,
-      toolVersion: inputs.toolVersion,
-      gitCommit: inputs.gitCommit,
-      query: inputs.doc.query,
-      resultsFile: inputs.resultsFile ?? null,
-      models: inputs.models,
-      settings: flattenSettings(inputs.settings),
-      timeline,
-      images,
-      sources: sourceList,
-      cameras,
-      trail,
-      accuracy,
-      problems,
-    };
-    if (formats.has('html')) await write('report.html', renderHtml(data));
-    if (formats.has('pdf')) await write('report.pdf', await renderPdf(data));
-  }
+  // the query photos, copied when they are found as they were searched with
+  const queryPhotos = await copyQueryPhotos(inputs.doc, write, wantReports);
+  const models = modelsUsed(inputs.models, inputs.doc);
 
+  // manifest.json: every file but the reports (which print its hash) and the seal (which pins both)
   const found = await hashTree(out);
   const manifest = buildManifest({
     createdAt,
@@ -322,7 +313,7 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     query: inputs.doc.query,
     resultsFile: inputs.resultsFile ?? null,
     results: inputs.doc.results.length,
-    models: inputs.models,
+    models,
     settings: inputs.settings,
     sources: sourceList,
     problems,
@@ -332,14 +323,67 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
   await write('manifest.json', manifestText);
   const manifestSha256 = sha256Buffer(manifestText);
 
-  // The store's log gets the export (with the manifest's hash); the bundle gets the chain up to it.
+  const reports: Array<{ path: string; sha256: string; size: number }> = [];
+  if (wantReports) {
+    const accuracyPath = inputs.accuracyPath ?? join(projectRoot, 'docs', 'accuracy.md');
+    const accuracy = existsSync(accuracyPath) ? await readFile(accuracyPath, 'utf8') : null;
+    const chainNow = await inputs.audit.entries();
+    const data: ReportData = {
+      caseId: inputs.caseId ?? null,
+      examiner: inputs.examiner ?? null,
+      createdAt,
+      toolVersion: inputs.toolVersion,
+      gitCommit: inputs.gitCommit,
+      query: inputs.doc.query,
+      resultsFile: inputs.resultsFile ?? null,
+      models,
+      settings: flattenSettings(inputs.settings),
+      timeline,
+      images,
+      queryPhotos,
+      audit: auditSummary(chainNow, chainBreak),
+      manifestSha256,
+      sources: sourceList,
+      cameras,
+      trail,
+      accuracy,
+      problems,
+    };
+    const put = async (path: string, bytes: Buffer): Promise<void> => {
+      await write(path, bytes);
+      reports.push({ path, sha256: sha256Buffer(bytes), size: bytes.length });
+    };
+    if (formats.has('html')) await put('report.html', Buffer.from(renderHtml(data), 'utf8'));
+    if (formats.has('pdf')) await put('report.pdf', await renderPdf(data));
+  }
+
+  // seal.json pins the manifest and the reports; with --sign, seal.sig is the examiner's signature of it
+  const seal: Seal = {
+    format: SEAL_FORMAT,
+    manifestSha256,
+    reports,
+    signer: inputs.signingKey
+      ? {
+          algorithm: 'Ed25519',
+          fingerprint: fingerprint(inputs.signingKey),
+          publicKey: publicPem(inputs.signingKey),
+        }
+      : null,
+  };
+  const sealBytes = Buffer.from(`${JSON.stringify(seal, null, 2)}\n`, 'utf8');
+  await write(SEAL_FILE, sealBytes);
+  if (inputs.signingKey) await write(SIGNATURE_FILE, `${signBytes(sealBytes, inputs.signingKey)}\n`);
+
+  // The store's log gets the export (with the manifest's and seal's hashes); the bundle gets the chain up to it.
   const entry = await inputs.audit.append('export', {
     out,
     caseId: inputs.caseId ?? null,
     examiner: inputs.examiner ?? null,
     manifestSha256,
+    sealSha256: sha256Buffer(sealBytes),
+    signedBy: seal.signer?.fingerprint ?? null,
     results: inputs.doc.results.length,
-    files: manifest.files.length,
+    files: manifest.files.length + reports.length,
     sources: sourceList.map((s) => ({
       path: s.path,
       sha256AtIndex: s.sha256AtIndex,
@@ -353,9 +397,89 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
   return {
     out,
     altered: manifest.altered,
-    files: [...manifest.files.map((f) => f.path), 'manifest.json', 'audit.log'].sort(),
+    files: [
+      ...manifest.files.map((f) => f.path),
+      ...reports.map((r) => r.path),
+      'manifest.json',
+      SEAL_FILE,
+      ...(inputs.signingKey ? [SIGNATURE_FILE] : []),
+      'audit.log',
+    ].sort(),
     problems,
     manifestSha256,
+    signedBy: seal.signer?.fingerprint ?? null,
     timeline,
   };
+}
+
+/** The audit trail in a few lines for the report. */
+function auditSummary(
+  entries: ReadonlyArray<{ seq: number; time: string; action: string }>,
+  brk: { seq: number; reason: string } | null,
+): Array<[string, string]> {
+  const actions = new Map<string, number>();
+  for (const e of entries) actions.set(e.action, (actions.get(e.action) ?? 0) + 1);
+  return [
+    [
+      'Entries',
+      `${entries.length} before this export (audit.log in the bundle holds them and this export's own)`,
+    ],
+    ['First', entries[0] ? `${entries[0].time} (${entries[0].action})` : '—'],
+    ['Last', entries.at(-1) ? `${entries.at(-1)!.time} (${entries.at(-1)!.action})` : '—'],
+    ['Actions', [...actions].map(([a, n]) => `${a} ${n}`).join(', ') || '—'],
+    [
+      'Hash chain',
+      brk ? `BROKEN at entry ${brk.seq}: ${brk.reason}` : 'intact: every entry hashes the one before',
+    ],
+  ];
+}
+
+/**
+ * Copies each query photo of a face search into query/ when it is found with the hash the search
+ * recorded, with a display copy for the reports; a photo missing or changed is listed, not copied.
+ */
+async function copyQueryPhotos(
+  doc: SearchDocument,
+  write: (rel: string, data: Buffer | string) => Promise<void>,
+  display: boolean,
+): Promise<QueryPhoto[]> {
+  const photos = Array.isArray(doc.query.photos)
+    ? (doc.query.photos as Array<{ path?: unknown; sha256?: unknown; person?: unknown }>)
+    : [];
+  const out: QueryPhoto[] = [];
+  const width = String(photos.length).length < 2 ? 2 : String(photos.length).length;
+  for (const [i, p] of photos.entries()) {
+    if (typeof p.path !== 'string' || typeof p.sha256 !== 'string') continue;
+    const name = basename(p.path);
+    const entry: QueryPhoto = {
+      name,
+      sha256: p.sha256,
+      ...(typeof p.person === 'string' ? { person: p.person } : {}),
+      file: null,
+      png: null,
+    };
+    let bytes: Buffer | null = null;
+    try {
+      bytes = await readFile(p.path);
+    } catch {
+      entry.note = `not found at ${p.path}: not copied`;
+    }
+    if (bytes && sha256Buffer(bytes) !== p.sha256) {
+      entry.note = `the file at ${p.path} has changed since the search: not copied`;
+      bytes = null;
+    }
+    if (bytes) {
+      const file = `query/${String(i + 1).padStart(width, '0')}-${safeFileComponent(name)}`;
+      await write(file, bytes);
+      entry.file = file;
+      if (display)
+        entry.png = await sharp(bytes)
+          .rotate()
+          .resize({ width: 480, height: 480, fit: 'inside', withoutEnlargement: true })
+          .png()
+          .toBuffer();
+    }
+    out.push(entry);
+  }
+  return out;
 }

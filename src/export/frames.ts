@@ -7,9 +7,12 @@ import type { Box } from '../core/types.js';
 const require = createRequire(import.meta.url);
 
 /** DejaVu from npm: a fresh machine may have no system fonts at all. */
-export function fontFile(style: 'regular' | 'bold' = 'regular'): string {
+export function fontFile(style: 'regular' | 'bold' | 'mono' = 'regular'): string {
   const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
-  return join(dir, style === 'bold' ? 'DejaVuSans-Bold.ttf' : 'DejaVuSans.ttf');
+  return join(
+    dir,
+    style === 'bold' ? 'DejaVuSans-Bold.ttf' : style === 'mono' ? 'DejaVuSansMono.ttf' : 'DejaVuSans.ttf',
+  );
 }
 
 /** Integer rectangle inside a width×height frame, at least 1×1. */

@@ -2,8 +2,31 @@ import type { SearchDocument } from '../core/types.js';
 import type { ModelRecord, SourceCheck } from './report-data.js';
 
 export const BUNDLE_FORMAT = 'sightline-bundle/1';
-/** Files of a bundle that the manifest cannot list: itself, and the log that hashes it. */
-export const UNLISTED = ['manifest.json', 'audit.log'] as const;
+/**
+ * Files of a bundle that the manifest cannot list: itself, the log that hashes it, the reports
+ * (which print the manifest's hash), and the seal that pins manifest and reports (and its
+ * signature). Bundles of 0.4.0 and before list their reports in the manifest.
+ */
+export const UNLISTED = [
+  'manifest.json',
+  'audit.log',
+  'report.html',
+  'report.pdf',
+  'seal.json',
+  'seal.sig',
+] as const;
+
+export const SEAL_FORMAT = 'sightline-seal/1';
+export const SEAL_FILE = 'seal.json';
+export const SIGNATURE_FILE = 'seal.sig';
+
+/** seal.json: the manifest's hash and the reports' hashes, and who signed them (seal.sig). */
+export interface Seal {
+  format: typeof SEAL_FORMAT;
+  manifestSha256: string;
+  reports: ManifestFile[];
+  signer: { algorithm: 'Ed25519'; fingerprint: string; publicKey: string } | null;
+}
 
 export interface ManifestFile {
   /** Relative to the bundle, '/' separated. */

@@ -9,6 +9,8 @@ export interface ModelRecord {
   sha256: string;
   /** Licence and what is known (or not) of where the weights come from. */
   provenance?: string;
+  /** Which models/*.json lists it: faces, plates or vehicles. */
+  group?: string;
 }
 
 /** A source as checked at export: hash recorded at index time against the file now. */
@@ -35,7 +37,13 @@ export interface ReportData {
   settings: Array<[string, string]>;
   timeline: TimelineEntry[];
   /** Display copies of evidence, by timeline n. */
-  images: Map<number, { annotated: Buffer; crop: Buffer }>;
+  images: Map<number, { clean: Buffer; annotated: Buffer; crop: Buffer }>;
+  /** The query photos: shown in the report, a copy in the bundle when the file was found unchanged. */
+  queryPhotos: QueryPhoto[];
+  /** The audit trail in a few lines (entries, actions, chain state). */
+  audit: Array<[string, string]>;
+  /** SHA-256 of manifest.json, printed on every page. */
+  manifestSha256: string;
   sources: SourceCheck[];
   /** The cameras of the sightings, with their register entry (null: not in the register). */
   cameras: CameraLine[];
@@ -44,6 +52,50 @@ export interface ReportData {
   /** Contents of docs/accuracy.md at export time, or null when error rates were not measured. */
   accuracy: string | null;
   problems: string[];
+}
+
+export interface QueryPhoto {
+  /** The photo's file name as the search recorded it. */
+  name: string;
+  sha256: string;
+  /** The watchlist person it stands for. */
+  person?: string;
+  /** Its copy in the bundle, e.g. query/01-suspect.jpg (null when it could not be copied). */
+  file: string | null;
+  /** Display copy. */
+  png: Buffer | null;
+  /** Why there is no copy, or what differs. */
+  note?: string;
+}
+
+/** Model groups a result kind depends on. */
+const KIND_GROUPS = { face: ['faces'], plate: ['plates'] } as const;
+
+/**
+ * The models an export's results depend on: the face models for face results (of them, only the
+ * recogniser and detectors the search names in `query.model`, plus the landmark net every face
+ * passes through), the OCR models for plate results, the vehicle detector when a result carries
+ * a vehicle. Models are matched on their id without '#manifest' or '@build' suffixes.
+ */
+export function modelsUsed(models: readonly ModelRecord[], doc: SearchDocument): ModelRecord[] {
+  const base = (id: string): string => id.replace(/#.*$/, '').replace(/@.*$/, '');
+  const kinds = new Set(doc.results.map((r) => r.kind));
+  if (kinds.size === 0 && (doc.query.kind === 'face' || doc.query.kind === 'plate'))
+    kinds.add(doc.query.kind);
+  if (doc.query.kind === 'recurring') kinds.add('face');
+  const faceModels =
+    typeof doc.query.model === 'string'
+      ? new Set([...doc.query.model.split('+').map(base), 'face-api/face_landmark_68'])
+      : null;
+  const groups = new Set<string>([...kinds].flatMap((k) => KIND_GROUPS[k]));
+  if (doc.results.some((r) => r.vehicle)) groups.add('vehicles');
+  return models
+    .filter((m) => {
+      if (!m.group || !groups.has(m.group)) return false;
+      if (m.group === 'faces' && faceModels) return faceModels.has(base(m.id));
+      return true;
+    })
+    .map(({ group: _group, ...m }) => m);
 }
 
 export interface CameraLine {

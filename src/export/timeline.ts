@@ -42,6 +42,8 @@ export interface TimelineEntry {
   threshold: number | null;
   /** Faces: the match's strength in words, with its measured false-match rate. */
   strength: string | null;
+  /** Faces: the strength's band in a word (strong, moderate, weak …). */
+  strengthBand: string | null;
   /** Plates: the vehicle seen carrying the plate, in words ("blue car, type confidence 0.35"). */
   vehicle: string | null;
   evidenceOffset: number;
@@ -123,6 +125,7 @@ export function buildTimeline(
     score: r.score,
     threshold: thresholdFor(r.kind, doc.query, settings),
     strength: r.strength?.statement ?? null,
+    strengthBand: r.strength?.band ?? null,
     vehicle: r.vehicle ? vehicleWords(r.vehicle) : null,
     evidenceOffset: r.evidence.offset,
     evidencePts: r.evidence.pts ?? null,

@@ -46,19 +46,23 @@ export async function openExportContext(storeDir: string): Promise<ExportStoreCo
     ),
   ].map((s) => JSON.parse(s) as unknown);
   const models = [
-    ...[...readManifest('faces'), ...readManifest('plates'), ...readManifest('vehicles')].map((m) => ({
-      id: m.id,
-      package: m.package,
-      file: m.file,
-      sha256: m.sha256,
-      provenance: m.licence,
-    })),
+    ...(['faces', 'plates', 'vehicles'] as const).flatMap((group) =>
+      readManifest(group).map((m) => ({
+        id: m.id,
+        package: m.package,
+        file: m.file,
+        sha256: m.sha256,
+        provenance: m.licence,
+        group,
+      })),
+    ),
     // graphs built from those weights at load time (their bytes' hash; the builder is ours)
     ...readBuiltGraphs().map((g) => ({
       id: g.id,
       package: 'sightline (built from ' + g.builtFrom.join(', ') + ')',
       file: g.builder,
       sha256: g.sha256,
+      group: 'faces',
     })),
   ];
   return {

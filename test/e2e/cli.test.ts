@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -207,6 +208,48 @@ describe('sightline as a user runs it', () => {
     const bad = await sightline(['verify', out]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/timeline\.csv/);
+  });
+
+  it("signs a bundle with the examiner's Ed25519 key; verify --key names it, refuses another key", async () => {
+    const pem = (k: KeyObject, type: 'pkcs8' | 'spki'): string =>
+      k.export({ type, format: 'pem' }).toString();
+    const keys = generateKeyPairSync('ed25519');
+    const other = generateKeyPairSync('ed25519');
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    writeFileSync(join(root, 'examiner.pem'), pem(keys.privateKey, 'pkcs8'));
+    writeFileSync(join(root, 'examiner.pub.pem'), pem(keys.publicKey, 'spki'));
+    writeFileSync(join(root, 'other.pub.pem'), pem(other.publicKey, 'spki'));
+    writeFileSync(join(root, 'rsa.pem'), pem(rsa.privateKey, 'pkcs8'));
+    const out = join(root, 'bundle-signed');
+    const r = await sightline([
+      'export',
+      join(root, 'face.json'),
+      '--out',
+      out,
+      '--sign',
+      join(root, 'examiner.pem'),
+    ]);
+    expect(r.code).toBe(0);
+    const fp = /signed by (SHA256:\S+)/.exec(r.stdout)?.[1];
+    expect(fp).toBeTruthy();
+    const ok = await sightline(['verify', out, '--key', join(root, 'examiner.pub.pem')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`signed by ${fp}: the key given`);
+    const wrong = await sightline(['verify', out, '--key', join(root, 'other.pub.pem')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/FAIL seal\.sig: signed by another key/);
+    const notEd = await sightline([
+      'export',
+      join(root, 'face.json'),
+      '--out',
+      join(root, 'b-rsa'),
+      '--sign',
+      join(root, 'rsa.pem'),
+    ]);
+    expect(notEd.code).toBe(2);
+    expect(userLines(notEd.stderr)).toEqual([
+      expect.stringMatching(/is a rsa key, not Ed25519: make one with 'openssl genpkey/),
+    ]);
   });
 
   it('exports without --store: the results file names the store it was searched in', async () => {

