@@ -12,6 +12,7 @@ import { registerCameras } from './cameras.js';
 import { registerTrail } from './trail.js';
 import { registerFlags } from './flags.js';
 import { registerConvoy } from './convoy.js';
+import { registerWatch } from './watch.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerTrail(program);
   registerFlags(program);
   registerConvoy(program);
+  registerWatch(program);
   return program;
 }
 

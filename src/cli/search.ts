@@ -202,27 +202,7 @@ async function faceAction(
     throw new UsageError('give at least one photo, or --watchlist <dir>');
 
   // People to look for: one person from the photos, or one per watchlist sub-folder.
-  const people: Array<{ label?: string; photos: string[] }> = [];
-  if (opts.watchlist) {
-    const dir = resolve(opts.watchlist);
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      throw new InputError(
-        `watchlist ${opts.watchlist} is not a readable folder: give a folder with one sub-folder per person`,
-      );
-    }
-    for (const e of entries
-      .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
-      .sort((a, b) => a.name.localeCompare(b.name))) {
-      const files = (await readdir(join(dir, e.name))).filter((f) => PHOTO_EXT.test(f)).sort();
-      people.push({ label: e.name, photos: files.map((f) => join(dir, e.name, f)) });
-    }
-    if (people.length === 0) throw new InputError(`watchlist ${opts.watchlist} has no sub-folders of photos`);
-  } else {
-    people.push({ photos });
-  }
+  const people = opts.watchlist ? await readFaceWatchlist(opts.watchlist) : [{ photos }];
 
   // Photos given directly are checked before the store and the models are opened: a bad one fails fast.
   if (!opts.watchlist) for (const p of photos) await readPhoto(p);
@@ -230,51 +210,24 @@ async function faceAction(
   // the query is described by the recogniser that described the store's faces
   const storeModel = await store.faceModelId();
   const analyzer = await createFaceAnalyzer({ recognizerId: recognizerOf(storeModel) });
-  const calibration = faceCalibration(analyzer.modelId);
-  const conditions = new Set<QueryCondition>();
-  const thresholds = new Set<number>();
-  const problems: string[] = [];
   const results: SearchResult[] = [];
-  const queryPhotos: Array<{ path: string; sha256: string; person?: string }> = [];
+  let described: FaceQueries;
   try {
-    for (const person of people) {
-      const used: PhotoFace[] = [];
-      for (const p of person.photos) {
-        try {
-          used.push(await facesOfPhoto(analyzer, p, faceN));
-        } catch (e) {
-          // One bad photo of a watchlist is reported and skipped; a bad photo given directly stops the search.
-          if (!opts.watchlist) throw e;
-          problems.push(errorMessage(e));
-        }
-      }
-      if (used.length === 0) {
-        problems.push(`watchlist person ${person.label ?? '?'} has no usable photo`);
-        continue;
-      }
-      for (const u of used)
-        queryPhotos.push({
-          path: u.path,
-          sha256: u.sha256,
-          ...(person.label ? { person: person.label } : {}),
-        });
-      const vector = fuseQuery(used.map((u) => u.descriptor));
-      // one CCTV-like photo makes the whole query CCTV-like: the stricter calibration applies
-      const condition = used.some((u) => queryCondition(calibration, u) === 'cctv') ? 'cctv' : 'photo';
-      const threshold = given ?? calibration[condition].search;
-      conditions.add(condition);
-      thresholds.add(threshold);
+    described = await faceQueries(analyzer, people, { faceN, given, strict: !opts.watchlist });
+    for (const q of described.queries)
       results.push(
         ...(await searchFaces(
           store,
-          { vector, ...(person.label ? { label: person.label } : {}) },
-          { threshold, limit, calibration: calibration[condition], ...(window ? { window } : {}) },
+          { vector: q.vector, ...(q.label ? { label: q.label } : {}) },
+          { threshold: q.threshold, limit, calibration: q.calibration, ...(window ? { window } : {}) },
         )),
       );
-    }
   } finally {
     analyzer.dispose();
   }
+  const { queryPhotos, problems } = described;
+  const thresholds = new Set(described.queries.map((q) => q.threshold));
+  const conditions = new Set(described.queries.map((q) => q.condition));
   const doc: SearchDocument = {
     query: {
       kind: 'face',
@@ -434,4 +387,87 @@ function printResults(results: SearchResult[]): void {
       rows.map((r) => r.filter((_, i) => keep[i])),
     ) + '\n',
   );
+}
+
+/** One sub-folder of photos a person, named by person. */
+export async function readFaceWatchlist(
+  watchlist: string,
+): Promise<Array<{ label?: string; photos: string[] }>> {
+  const dir = resolve(watchlist);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    throw new InputError(
+      `watchlist ${watchlist} is not a readable folder: give a folder with one sub-folder per person`,
+    );
+  }
+  const people: Array<{ label?: string; photos: string[] }> = [];
+  for (const e of entries
+    .filter((x) => x.isDirectory() && !x.name.startsWith('.'))
+    .sort((a, b) => a.name.localeCompare(b.name))) {
+    const files = (await readdir(join(dir, e.name))).filter((f) => PHOTO_EXT.test(f)).sort();
+    people.push({ label: e.name, photos: files.map((f) => join(dir, e.name, f)) });
+  }
+  if (people.length === 0) throw new InputError(`watchlist ${watchlist} has no sub-folders of photos`);
+  return people;
+}
+
+export interface PersonQuery {
+  label?: string;
+  vector: Float32Array;
+  threshold: number;
+  condition: QueryCondition;
+  calibration: ReturnType<typeof faceCalibration>[QueryCondition];
+}
+
+export interface FaceQueries {
+  queries: PersonQuery[];
+  queryPhotos: Array<{ path: string; sha256: string; person?: string }>;
+  problems: string[];
+}
+
+/**
+ * Each person's photos described and fused into one query, with the threshold of its condition
+ * (`given` overrides). `strict`: a bad photo stops everything (photos given directly); else it
+ * is reported and skipped (a watchlist).
+ */
+export async function faceQueries(
+  analyzer: FaceAnalyzer,
+  people: ReadonlyArray<{ label?: string; photos: string[] }>,
+  opts: { faceN: number; given?: number; strict: boolean },
+): Promise<FaceQueries> {
+  const calibration = faceCalibration(analyzer.modelId);
+  const out: FaceQueries = { queries: [], queryPhotos: [], problems: [] };
+  for (const person of people) {
+    const used: PhotoFace[] = [];
+    for (const p of person.photos) {
+      try {
+        used.push(await facesOfPhoto(analyzer, p, opts.faceN));
+      } catch (e) {
+        if (opts.strict) throw e;
+        out.problems.push(errorMessage(e));
+      }
+    }
+    if (used.length === 0) {
+      out.problems.push(`watchlist person ${person.label ?? '?'} has no usable photo`);
+      continue;
+    }
+    for (const u of used)
+      out.queryPhotos.push({
+        path: u.path,
+        sha256: u.sha256,
+        ...(person.label ? { person: person.label } : {}),
+      });
+    // one CCTV-like photo makes the whole query CCTV-like: the stricter calibration applies
+    const condition = used.some((u) => queryCondition(calibration, u) === 'cctv') ? 'cctv' : 'photo';
+    out.queries.push({
+      ...(person.label ? { label: person.label } : {}),
+      vector: fuseQuery(used.map((u) => u.descriptor)),
+      threshold: opts.given ?? calibration[condition].search,
+      condition,
+      calibration: calibration[condition],
+    });
+  }
+  return out;
 }

@@ -292,3 +292,36 @@ const DAMAGE = /partial file|Invalid data found when processing input|moov atom 
 export function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
 }
+
+/**
+ * Whether a file holds video that parses to its end: probed, then its video packets read to the
+ * end without decoding (fast). A file still being written, or cut short, fails with the reason.
+ */
+export async function checkComplete(path: string): Promise<{ ok: boolean; reason?: string }> {
+  try {
+    await probe(path);
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+  const { path: ffmpeg } = resolveFfmpeg();
+  const r = await runCollect(ffmpeg, [
+    '-v',
+    'error',
+    '-nostdin',
+    '-i',
+    path,
+    '-map',
+    '0:v:0',
+    '-c',
+    'copy',
+    '-f',
+    'null',
+    '-',
+  ]);
+  const problem = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
+  if (r.code !== 0 || problem) return { ok: false, reason: problem ?? `ffmpeg exited ${r.code}` };
+  return { ok: true };
+}

@@ -40,7 +40,14 @@ export type IndexEvent =
       copyOf?: string;
     }
   | { type: 'progress'; path: string; offset: number; duration: number; frames: number }
-  | ({ type: 'file-done'; path: string; sha256: string; seconds: number } & SourceResult)
+  | ({
+      type: 'file-done';
+      path: string;
+      sha256: string;
+      sourceId: string;
+      camera: string;
+      seconds: number;
+    } & SourceResult)
   | { type: 'file-skipped'; path: string; reason: string; sha256?: string }
   | { type: 'file-failed'; path: string; reason: string }
   | {
@@ -63,6 +70,8 @@ export interface IndexRunOptions {
   pipelineVersion: string;
   onEvent: (e: IndexEvent) => void;
   signal?: AbortSignal;
+  /** The caller keeps the stages loaded across runs and disposes of them (watch). */
+  keepStages?: boolean;
 }
 
 export interface IndexSummary {
@@ -241,6 +250,8 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
           type: 'file-done',
           path: c.path,
           sha256,
+          sourceId: info.id,
+          camera,
           seconds: (performance.now() - t) / 1000,
           ...result,
         });
@@ -268,7 +279,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
       failed,
     });
   } finally {
-    await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
+    if (!opts.keepStages) await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
     lock.release();
     store.close();
   }

@@ -50,7 +50,7 @@ export async function searchPlates(
       )
     ).map((t) => [t.id, t]),
   );
-  const rows = filtered && tracks.size === 0 ? [] : await store.plateRows();
+  const rows = filtered && tracks.size === 0 ? [] : await store.plateRows(opts.window?.sources);
   const byTrack = new Map<string, PlateRow[]>();
   for (const r of rows) {
     if (!tracks.has(r.track_id)) continue;

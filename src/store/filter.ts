@@ -10,6 +10,8 @@ export interface SightingFilter {
   to?: WindowTime;
   /** Only these camera ids. */
   cameras?: readonly string[];
+  /** Only rows of these sources (SourceRow.id): a sweep of what was just indexed. */
+  sources?: readonly string[];
 }
 
 export function sqlString(s: string): string {
@@ -17,7 +19,9 @@ export function sqlString(s: string): string {
 }
 
 export function hasFilter(f: SightingFilter | undefined): f is SightingFilter {
-  return !!f && (f.from !== undefined || f.to !== undefined || f.cameras !== undefined);
+  return (
+    !!f && (f.from !== undefined || f.to !== undefined || f.cameras !== undefined || f.sources !== undefined)
+  );
 }
 
 /**
@@ -27,6 +31,18 @@ export function hasFilter(f: SightingFilter | undefined): f is SightingFilter {
  * `known`: the store's camera ids (to spell out per-camera windows).
  */
 export function filterPredicate(
+  f: SightingFilter,
+  zones: ReadonlyMap<string, string>,
+  known: readonly string[],
+  cols: { start: string; end: string },
+): string | null {
+  const inTime = timePredicate(f, zones, known, cols);
+  if (!f.sources) return inTime;
+  const bySource = `source_id IN (${f.sources.map(sqlString).join(', ') || "''"})`;
+  return inTime ? `${bySource} AND (${inTime})` : bySource;
+}
+
+function timePredicate(
   f: SightingFilter,
   zones: ReadonlyMap<string, string>,
   known: readonly string[],

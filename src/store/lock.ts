@@ -52,13 +52,14 @@ export class WriteLock {
     private readonly info: LockInfo,
   ) {}
 
-  static acquire(storeDir: string): WriteLock {
-    const path = join(storeDir, 'write.lock');
+  /** `file`/`doing`: another lock of the same kind, e.g. watch.lock, "watched" (one watch a store). */
+  static acquire(storeDir: string, file = 'write.lock', doing = 'written'): WriteLock {
+    const path = join(storeDir, file);
     const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     const busy = (held: LockInfo | undefined): InputError =>
       new InputError(
         held
-          ? `store ${storeDir} is being written by another sightline (pid ${held.pid} on ${held.host} since ${held.since}): wait for it to finish, or use another --store`
+          ? `store ${storeDir} is being ${doing} by another sightline (pid ${held.pid} on ${held.host} since ${held.since}): wait for it to finish, or use another --store`
           : `store ${storeDir} is being locked by another sightline right now: wait for it to finish, or use another --store`,
       );
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -255,3 +255,52 @@ export const camerasSchema = new Schema([
   f64('clock_offset'),
   str('updated_at'),
 ]);
+
+/**
+ * A watchlist hit raised by `sightline watch`: kept so that each sighting is alerted once (across
+ * restarts, rescans and re-indexing) and so that a webhook that is down loses nothing.
+ */
+export interface AlertRow {
+  id: string;
+  kind: string;
+  /** The watchlist entry: a plate pattern, or a person's folder name. */
+  entry: string;
+  label: string | null;
+  source_id: string;
+  source_sha256: string;
+  source_path: string;
+  camera: string;
+  track_id: string;
+  start_offset: number;
+  end_offset: number;
+  start_time: string | null;
+  /** The alert as delivered (JSON). */
+  payload: string;
+  raised_at: string;
+  /** When the webhook took it; null while pending (or when there is no webhook). */
+  delivered_at: string | null;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+}
+
+export const alertsSchema = new Schema([
+  str('id'),
+  str('kind'),
+  str('entry'),
+  str('label', true),
+  str('source_id'),
+  str('source_sha256'),
+  str('source_path'),
+  str('camera'),
+  str('track_id'),
+  f64('start_offset'),
+  f64('end_offset'),
+  str('start_time', true),
+  str('payload'),
+  str('raised_at'),
+  str('delivered_at', true),
+  i32('attempts'),
+  str('next_attempt_at', true),
+  str('last_error', true),
+]);

@@ -16,11 +16,13 @@ import {
   type SourceRow,
   type TrackRow,
   type CameraRow,
+  type AlertRow,
+  alertsSchema,
 } from './schema.js';
 import type { Camera } from '../core/cameras.js';
 import { filterPredicate, hasFilter, sqlString, type SightingFilter } from './filter.js';
 
-export type { FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
+export type { AlertRow, FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 
 /** Above this many face rows an ANN index pays; below it searches stay exact. */
 export const ANN_INDEX_MIN_ROWS = 100_000;
@@ -423,17 +425,52 @@ export class Store {
     return rows.map((r) => ({ track_id: r.track_id, vector: Array.from(r.vector), quality: r.quality }));
   }
 
-  async plateRows(): Promise<PlateRow[]> {
+  /** Plate readings (of these sources only, when given). */
+  async plateRows(sources?: readonly string[]): Promise<PlateRow[]> {
     const t = await this.table('plates');
     if (!t) return [];
-    return (await t
-      .query()
-      .select([...DETECTION_COLUMNS, 'raw', 'text', 'confidence'])
-      .toArray()) as PlateRow[];
+    const q = t.query().select([...DETECTION_COLUMNS, 'raw', 'text', 'confidence']);
+    if (sources) q.where(`source_id IN (${sources.map(sqlString).join(', ') || "''"})`);
+    return (await q.toArray()) as PlateRow[];
   }
 
   /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
   /** The camera register, by id. */
+  /** Alerts already raised for this watchlist entry in this source. */
+  async alertsOf(entry: string, sourceId: string): Promise<AlertRow[]> {
+    const t = await this.table('alerts');
+    if (!t) return [];
+    return (await t
+      .query()
+      .where(`entry = ${sqlString(entry)} AND source_id = ${sqlString(sourceId)}`)
+      .toArray()) as AlertRow[];
+  }
+
+  async addAlerts(rows: readonly AlertRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const t = await this.ensure('alerts', alertsSchema);
+    await t.add(rows as unknown as Record<string, unknown>[]);
+  }
+
+  /** Alerts the webhook has not taken yet, oldest first. */
+  async pendingAlerts(): Promise<AlertRow[]> {
+    const t = await this.table('alerts');
+    if (!t) return [];
+    const rows = (await t.query().where('delivered_at IS NULL').toArray()) as AlertRow[];
+    return rows.sort((a, b) => (a.raised_at < b.raised_at ? -1 : a.raised_at > b.raised_at ? 1 : 0));
+  }
+
+  async updateAlert(
+    id: string,
+    values: Partial<Pick<AlertRow, 'delivered_at' | 'attempts' | 'next_attempt_at' | 'last_error'>>,
+  ): Promise<void> {
+    const t = await this.ensure('alerts', alertsSchema);
+    const set: Record<string, string> = {};
+    for (const [k, v] of Object.entries(values))
+      set[k] = v === null ? 'NULL' : typeof v === 'number' ? String(v) : sqlString(String(v));
+    await t.update({ where: `id = ${sqlString(id)}`, valuesSql: set });
+  }
+
   async cameras(): Promise<Camera[]> {
     const t = await this.table('cameras');
     if (!t) return [];
