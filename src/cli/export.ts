@@ -5,6 +5,9 @@ import { plainText } from '../core/escape.js';
 import { InputError, PartialFailure, UsageError } from '../errors.js';
 import { sha256Buffer } from '../infra/hash.js';
 import { privateKeyFromPem } from '../infra/signing.js';
+import { createPlateReader } from '../detect/plates.js';
+import { createFaceAnalyzer } from '../ml/face/index.js';
+import { type Redactor, createRedactor } from '../export/redact.js';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -42,6 +45,7 @@ interface ExportOptions {
   format: string;
   store?: string;
   sign?: string;
+  redact?: boolean;
 }
 
 export function registerExport(program: Command, ctx: ExportCommandContext): Command {
@@ -53,6 +57,10 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
     .option('--case <id>', 'case identifier')
     .option('--examiner <name>', 'examiner name')
     .option('--format <list>', 'any of pdf,html,csv,json', EXPORT_FORMATS.join(','))
+    .option(
+      '--redact',
+      "blur every face but the subject's (and, for plate results, every plate but the subject's) in every image",
+    )
     .option(
       '--sign <private-key.pem>',
       "sign the bundle's seal (manifest and reports) with the examiner's Ed25519 key (openssl genpkey -algorithm ed25519)",
@@ -81,7 +89,9 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
       const doc = parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath));
       const store = await ctx.openExportContext(resultsStore(opts.store, doc));
       const t0 = Date.now();
+      const redactor = opts.redact ? await lenientRedactor() : undefined;
       const outcome = await exportBundle({
+        ...(redactor ? { redactor } : {}),
         ...store,
         doc,
         out: opts.out,
@@ -92,7 +102,7 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
         gitCommit: ctx.gitCommit,
         resultsFile: { path: resultsPath, sha256: sha256Buffer(bytes) },
         ...(signingKey ? { signingKey } : {}),
-      });
+      }).finally(() => redactor?.dispose());
       print(
         plainText(
           `bundle ${outcome.out}: ${doc.results.length} sightings, ${outcome.files.length} files, manifest sha256 ${outcome.manifestSha256} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
@@ -119,4 +129,20 @@ export async function readKey(path: string): Promise<string> {
       `cannot read key ${plainText(path)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give a PEM key file`,
     );
   }
+}
+
+/**
+ * The detectors of `--redact`, lenient: faces from 12 px at SSD score 0.2 with no second opinion
+ * and no pose or sharpness filter (a bystander the index skipped must still be found).
+ */
+async function lenientRedactor(): Promise<Redactor> {
+  const faces = await createFaceAnalyzer({
+    minScore: 0.2,
+    minFaceSize: 12,
+    minSharpness: 0,
+    minAspect: 0.3,
+    maxFacesPerFrame: 64,
+    verifier: null,
+  });
+  return createRedactor(faces, () => createPlateReader());
 }

@@ -27,6 +27,8 @@ import {
 import { renderHtml } from './report-html.js';
 import { renderPdf } from './report-pdf.js';
 import { drawTrailMap } from './trail-map.js';
+import { type Redactor, redactFrame } from './redact.js';
+import type { RedactRegion } from '../core/redact.js';
 import {
   type SourceStatus,
   type TimelineEntry,
@@ -79,6 +81,13 @@ export interface ExportInputs extends ExportStoreContext {
   concurrency?: number;
   /** The examiner's Ed25519 private key (`export --sign`): the seal is signed with it. */
   signingKey?: KeyObject;
+  /** `export --redact`: bystanders found again and blurred in every image. */
+  redactor?: Redactor;
+}
+
+interface RedactedFrame {
+  unredactedSha256: string;
+  regions: RedactRegion[];
 }
 
 export interface ExportOutcome {
@@ -207,6 +216,8 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     writeFile(join(out, ...rel.split('/')), data, { flag: 'wx' });
 
   const wantReports = formats.has('pdf') || formats.has('html');
+  const redactions: Array<RedactedFrame & { file: string; n: number }> = [];
+  let redactLane: Promise<unknown> = Promise.resolve();
   const images = new Map<number, { clean: Buffer; annotated: Buffer; crop: Buffer }>();
   const width = String(timeline.length).length < 2 ? 2 : String(timeline.length).length;
   await pool(timeline, inputs.concurrency ?? 2, async (e) => {
@@ -225,13 +236,30 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     }
     const pts = r.evidence.pts ?? firstPts + r.evidence.offset;
     try {
-      const clean = await extractFramePng({ path: src.openPath, pts, firstPts, fps: src.record?.fps ?? 25 });
+      const decoded = await extractFramePng({
+        path: src.openPath,
+        pts,
+        firstPts,
+        fps: src.record?.fps ?? 25,
+      });
+      // --redact: bystanders blurred before any image is made from the frame (one frame at a time:
+      // the detectors are not shared between calls)
+      let clean = decoded;
+      let redacted: RedactedFrame | null = null;
+      if (inputs.redactor) {
+        const redactor = inputs.redactor;
+        const job = redactLane.then(() => redactFrame(redactor, decoded, { kind: e.kind, box: e.box }));
+        redactLane = job.catch(() => undefined);
+        const red = await job;
+        clean = red.png;
+        redacted = { unredactedSha256: sha256Buffer(decoded), regions: red.regions };
+      }
       const at = evidenceTime(e) ?? `+${e.evidenceOffset.toFixed(3)} s`;
       const label = `#${e.n} ${e.camera} ${at} ${e.kind}${e.text ? ` ${e.text}` : ''} score ${e.score.toFixed(2)}`;
       const { annotated, crop } = await annotate(clean, e.box, label);
       const stem = `evidence/${String(e.n).padStart(width, '0')}-${safeFileComponent(e.camera)}-${e.evidenceOffset.toFixed(3)}`;
       const files = {
-        clean: `${stem}-clean.png`,
+        clean: `${stem}-${redacted ? 'redacted' : 'clean'}.png`,
         annotated: `${stem}-annotated.png`,
         crop: `${stem}-crop.png`,
       };
@@ -239,6 +267,10 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       await write(files.annotated, annotated);
       await write(files.crop, crop);
       e.files = files;
+      if (redacted) {
+        e.redacted = { unredactedSha256: redacted.unredactedSha256, regions: redacted.regions.length };
+        redactions.push({ file: files.clean, n: e.n, ...redacted });
+      }
       if (wantReports)
         images.set(e.n, { clean: await displayCopy(clean), annotated: await displayCopy(annotated), crop });
     } catch (err) {
@@ -301,6 +333,14 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
   // the query photos, copied when they are found as they were searched with
   const queryPhotos = await copyQueryPhotos(inputs.doc, write, wantReports);
   const models = modelsUsed(inputs.models, inputs.doc);
+  const redactionRecord = inputs.redactor
+    ? {
+        method: inputs.redactor.method,
+        frames: redactions
+          .sort((a, b) => a.n - b.n)
+          .map((r) => ({ file: r.file, unredactedSha256: r.unredactedSha256, regions: r.regions })),
+      }
+    : null;
 
   // manifest.json: every file but the reports (which print its hash) and the seal (which pins both)
   const found = await hashTree(out);
@@ -318,6 +358,7 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
     sources: sourceList,
     problems,
     files: [...found].map(([path, f]) => ({ path, ...f })),
+    redaction: redactionRecord,
   });
   const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
   await write('manifest.json', manifestText);
@@ -343,6 +384,20 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       queryPhotos,
       audit: auditSummary(chainNow, chainBreak),
       manifestSha256,
+      redaction: redactionRecord
+        ? {
+            method: redactionRecord.method,
+            frames: redactionRecord.frames.length,
+            faces: redactionRecord.frames.reduce(
+              (a, f) => a + f.regions.filter((x) => x.kind === 'face').length,
+              0,
+            ),
+            plates: redactionRecord.frames.reduce(
+              (a, f) => a + f.regions.filter((x) => x.kind === 'plate').length,
+              0,
+            ),
+          }
+        : null,
       sources: sourceList,
       cameras,
       trail,

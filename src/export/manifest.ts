@@ -51,6 +51,18 @@ export interface Manifest {
   altered: string[];
   problems: string[];
   files: ManifestFile[];
+  /**
+   * `export --redact`: how, and per evidence frame the SHA-256 of the frame before redaction (re-derive
+   * it from the original source) and the regions blurred.
+   */
+  redaction?: {
+    method: string;
+    frames: Array<{
+      file: string;
+      unredactedSha256: string;
+      regions: Array<{ kind: string; box: number[] }>;
+    }>;
+  } | null;
 }
 
 export type ManifestInput = Omit<Manifest, 'format' | 'tool' | 'altered' | 'files' | 'sources'> & {
@@ -80,6 +92,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     altered: m.sources.filter((s) => s.status !== 'intact').map((s) => s.path),
     problems: m.problems,
     files,
+    ...(m.redaction ? { redaction: m.redaction } : {}),
   };
 }
 

@@ -44,6 +44,8 @@ export interface ReportData {
   audit: Array<[string, string]>;
   /** SHA-256 of manifest.json, printed on every page. */
   manifestSha256: string;
+  /** `export --redact`: what was blurred, and how. */
+  redaction: { method: string; frames: number; faces: number; plates: number } | null;
   sources: SourceCheck[];
   /** The cameras of the sightings, with their register entry (null: not in the register). */
   cameras: CameraLine[];

@@ -255,7 +255,9 @@ function sightingBlocks(
         png: img.clean,
         alt: `clean frame #${e.n}`,
         maxHeight: 200,
-        caption: `Clean frame, as decoded from the source: ${e.files.clean}`,
+        caption: e.redacted
+          ? `Redacted frame (${e.redacted.regions} bystander region${e.redacted.regions === 1 ? '' : 's'} blurred): ${e.files.clean}; SHA-256 of the frame before redaction ${e.redacted.unredactedSha256}`
+          : `Clean frame, as decoded from the source: ${e.files.clean}`,
       },
       {
         kind: 'image',
@@ -314,6 +316,20 @@ export function reportBlocks(d: ReportData): Block[] {
       ),
     },
   );
+  if (d.redaction)
+    out.push(
+      { kind: 'heading', level: 2, text: 'Redaction' },
+      {
+        kind: 'para',
+        runs: text(
+          `Bystanders are blurred in every image of this bundle: ${d.redaction.faces} face${d.redaction.faces === 1 ? '' : 's'}${
+            d.redaction.plates > 0
+              ? ` and ${d.redaction.plates} plate${d.redaction.plates === 1 ? '' : 's'}`
+              : ''
+          } in ${d.redaction.frames} frame${d.redaction.frames === 1 ? '' : 's'}. Method: ${d.redaction.method}. The subject is not blurred. manifest.json records, for each frame, the SHA-256 of the frame before redaction, which anyone can re-derive from the original footage.`,
+        ),
+      },
+    );
   if (d.trail) {
     out.push({ kind: 'heading', level: 2, text: 'Trail' }, { kind: 'para', runs: text(TRAIL_NOTE) });
     if (d.trail.map && d.trail.mapFile)

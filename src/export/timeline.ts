@@ -51,6 +51,8 @@ export interface TimelineEntry {
   evidenceFrame: number | null;
   box: Box;
   files: EvidenceFiles | null;
+  /** `export --redact`: the frame's SHA-256 before redaction, and how many regions were blurred. */
+  redacted?: { unredactedSha256: string; regions: number };
   /** Why there are no evidence frames, when there are none. */
   frameError: string | null;
 }
