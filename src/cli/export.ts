@@ -5,6 +5,7 @@ import { plainText } from '../core/escape.js';
 import { InputError, PartialFailure, UsageError } from '../errors.js';
 import { sha256Buffer } from '../infra/hash.js';
 import { privateKeyFromPem } from '../infra/signing.js';
+import { acceptedOnly } from '../review/decisions.js';
 import { createPlateReader } from '../detect/plates.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
 import { type Redactor, createRedactor } from '../export/redact.js';
@@ -86,7 +87,8 @@ export function registerExport(program: Command, ctx: ExportCommandContext): Com
           `cannot read ${plainText(resultsPath)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}; give the file 'sightline search … --json' wrote`,
         );
       }
-      const doc = parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath));
+      // a reviewed file: only the sightings the examiner accepted become evidence
+      const doc = acceptedOnly(parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath)));
       const store = await ctx.openExportContext(resultsStore(opts.store, doc));
       const t0 = Date.now();
       const redactor = opts.redact ? await lenientRedactor() : undefined;

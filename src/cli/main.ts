@@ -13,6 +13,7 @@ import { registerTrail } from './trail.js';
 import { registerFlags } from './flags.js';
 import { registerConvoy } from './convoy.js';
 import { registerWatch } from './watch.js';
+import { registerReview } from './review.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerFlags(program);
   registerConvoy(program);
   registerWatch(program);
+  registerReview(program);
   return program;
 }
 

@@ -141,6 +141,8 @@ export interface SearchResult {
   place?: { name: string; lat: number; lon: number };
   /** At a boundary camera (register tag `boundary`): whether the subject entered or left. */
   boundary?: 'entered' | 'left' | 'unknown';
+  /** The examiner's decision (`sightline review`). */
+  review?: { decision: 'accepted' | 'rejected' | 'unreviewed'; note?: string };
 }
 
 /** A plate result's vehicle (contract: `{ type, colour, confidence }`). */
@@ -158,6 +160,15 @@ export interface SearchDocument {
   results: SearchResult[];
   /** A trail document (`sightline trail --json`): the legs between its sightings, in time order. */
   legs?: TrailLeg[];
+  /** A reviewed document (`sightline review`): who decided, when, and how many of each. */
+  review?: {
+    examiner: string;
+    reviewedAt: string;
+    resultsFile: { path: string; sha256: string };
+    accepted: number;
+    rejected: number;
+    unreviewed: number;
+  };
 }
 
 /** One leg of a trail as a document carries it (core/trail.ts Leg). */

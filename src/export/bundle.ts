@@ -384,6 +384,7 @@ export async function exportBundle(inputs: ExportInputs): Promise<ExportOutcome>
       queryPhotos,
       audit: auditSummary(chainNow, chainBreak),
       manifestSha256,
+      review: inputs.doc.review ?? null,
       redaction: redactionRecord
         ? {
             method: redactionRecord.method,

@@ -44,6 +44,8 @@ export interface ReportData {
   audit: Array<[string, string]>;
   /** SHA-256 of manifest.json, printed on every page. */
   manifestSha256: string;
+  /** A reviewed results file: who reviewed, when, and how many were accepted or rejected. */
+  review: SearchDocument['review'] | null;
   /** `export --redact`: what was blurred, and how. */
   redaction: { method: string; frames: number; faces: number; plates: number } | null;
   sources: SourceCheck[];

@@ -163,8 +163,22 @@ function whatWasFound(
   name: (id: string) => string,
 ): Block[] {
   const cams = new Set(d.timeline.map((e) => e.camera));
+  const review = d.review;
   const out: Block[] = [
     { kind: 'heading', level: 2, text: 'What was found' },
+    ...(review
+      ? ([
+          {
+            kind: 'para',
+            runs: [
+              {
+                text: `Reviewed by ${review.examiner} on ${utcTime(review.reviewedAt)}: ${review.accepted} sighting${review.accepted === 1 ? '' : 's'} accepted (below); ${review.rejected} rejected and ${review.unreviewed} not reviewed, which are not in this report.`,
+                bold: true,
+              },
+            ],
+          },
+        ] as Block[])
+      : []),
     {
       kind: 'para',
       runs: text(
@@ -230,6 +244,11 @@ function sightingBlocks(
     ],
     ['Source', `${e.sourcePath} (${statusLabel(e.sourceStatus)})`],
     ['Source SHA-256', e.sourceSha256],
+    ...(e.review
+      ? ([["Examiner's review", `${e.review.decision}${e.review.note ? `: ${e.review.note}` : ''}`]] as Array<
+          [string, string]
+        >)
+      : []),
   ];
   const out: Block[] = [
     {

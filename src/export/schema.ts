@@ -33,6 +33,9 @@ const result = z.object({
     })
     .optional(),
   place: z.object({ name: z.string(), lat: finite, lon: finite }).optional(),
+  review: z
+    .object({ decision: z.enum(['accepted', 'rejected', 'unreviewed']), note: z.string().optional() })
+    .optional(),
   boundary: z.enum(['entered', 'left', 'unknown']).optional(),
 });
 
@@ -53,6 +56,16 @@ const document = z.object({
   query: z.looseObject({ kind: z.enum(['face', 'plate', 'recurring']) }),
   results: z.array(result),
   legs: z.array(leg).optional(),
+  review: z
+    .object({
+      examiner: z.string().min(1),
+      reviewedAt: z.string(),
+      resultsFile: z.object({ path: z.string(), sha256 }),
+      accepted: z.number().int().nonnegative(),
+      rejected: z.number().int().nonnegative(),
+      unreviewed: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 /**

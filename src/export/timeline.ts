@@ -51,6 +51,8 @@ export interface TimelineEntry {
   evidenceFrame: number | null;
   box: Box;
   files: EvidenceFiles | null;
+  /** The examiner's decision and note (`sightline review`). */
+  review?: { decision: string; note?: string };
   /** `export --redact`: the frame's SHA-256 before redaction, and how many regions were blurred. */
   redacted?: { unredactedSha256: string; regions: number };
   /** Why there are no evidence frames, when there are none. */
@@ -128,6 +130,7 @@ export function buildTimeline(
     threshold: thresholdFor(r.kind, doc.query, settings),
     strength: r.strength?.statement ?? null,
     strengthBand: r.strength?.band ?? null,
+    ...(r.review ? { review: r.review } : {}),
     vehicle: r.vehicle ? vehicleWords(r.vehicle) : null,
     evidenceOffset: r.evidence.offset,
     evidencePts: r.evidence.pts ?? null,
