@@ -31,8 +31,11 @@ function wallMs(fields: ReadonlyArray<string | undefined>): number | null {
   return Number.isFinite(t) && new Date(t).getUTCDate() === Number(d) ? t : null;
 }
 
-/** Milliseconds `timeZone` is ahead of UTC at the instant `utcMs`. */
-export function zoneOffsetMs(utcMs: number, timeZone: string): number {
+/**
+ * The wall-clock fields (two digits, year four) of the instant `utcMs` in `timeZone`, and with
+ * `offsetName` the zone's offset as "GMT+5".
+ */
+export function zonedParts(utcMs: number, timeZone: string, offsetName = false): Record<string, string> {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hourCycle: 'h23',
@@ -42,8 +45,15 @@ export function zoneOffsetMs(utcMs: number, timeZone: string): number {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+    ...(offsetName ? { timeZoneName: 'shortOffset' as const } : {}),
   }).formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
+}
+
+/** Milliseconds `timeZone` is ahead of UTC at the instant `utcMs`. */
+export function zoneOffsetMs(utcMs: number, timeZone: string): number {
+  const parts = zonedParts(utcMs, timeZone);
+  const get = (t: string): number => Number(parts[t] ?? 0);
   const local = Date.UTC(
     get('year'),
     get('month') - 1,

@@ -2,7 +2,7 @@
  * One subject's movement: its sightings in time order across cameras, each step between two
  * cameras a leg with distance, time and implied speed. Pure.
  */
-import type { SearchResult } from './types.js';
+import type { SearchResult, TrailLeg } from './types.js';
 
 /** Mean Earth radius (km), as the haversine formula uses it. */
 const EARTH_KM = 6371.0088;
@@ -22,26 +22,13 @@ export interface Place {
   name?: string;
 }
 
-export interface Leg {
-  fromCamera: string;
-  toCamera: string;
+/** A leg as a trail document carries it (TrailLeg), with where in the trail its two sightings are. */
+export interface Leg extends TrailLeg {
   /** Index (into the trail's results) of the sighting the leg starts at and ends at. */
   from: number;
   to: number;
-  /** Wall-clock end of the earlier sighting and start of the later one (ISO 8601 UTC). */
-  leftAt: string;
-  arrivedAt: string;
-  /** Straight-line distance between the cameras, km; null when either camera has no place. */
-  distanceKm: number | null;
-  seconds: number;
-  /** Implied speed, km/h; null without a distance, Infinity for a distance in no time. */
-  speedKmh: number | null;
-  /** Faster than the plausible speed (or two places at once): one subject cannot make this leg. */
-  implausible: boolean;
   /** The two sightings overlap in time: two places at once. */
   simultaneous: boolean;
-  /** Why, in words, when implausible. */
-  reason?: string;
 }
 
 /** What a trail needs of a sighting: its camera and wall-clock span. */

@@ -161,25 +161,34 @@ export interface SearchDocument {
   /** A trail document (`sightline trail --json`): the legs between its sightings, in time order. */
   legs?: TrailLeg[];
   /** A reviewed document (`sightline review`): who decided, when, and how many of each. */
-  review?: {
-    examiner: string;
-    reviewedAt: string;
-    resultsFile: { path: string; sha256: string };
-    accepted: number;
-    rejected: number;
-    unreviewed: number;
-  };
+  review?: ReviewSummary;
 }
 
-/** One leg of a trail as a document carries it (core/trail.ts Leg). */
+/** Who reviewed a results file, when, and how many sightings were accepted or rejected. */
+export interface ReviewSummary {
+  examiner: string;
+  reviewedAt: string;
+  /** The results file reviewed: the original, untouched. */
+  resultsFile: { path: string; sha256: string };
+  accepted: number;
+  rejected: number;
+  unreviewed: number;
+}
+
+/** One leg of a trail as a document carries it (core/trail.ts Leg adds its place in the trail). */
 export interface TrailLeg {
   fromCamera: string;
   toCamera: string;
+  /** Wall-clock end of the earlier sighting and start of the later one (ISO 8601 UTC). */
   leftAt: string;
   arrivedAt: string;
+  /** Straight-line distance between the cameras, km; null when either camera has no place. */
   distanceKm: number | null;
   seconds: number;
+  /** Implied speed, km/h; null without a distance, Infinity for a distance in no time (null in JSON). */
   speedKmh: number | null;
+  /** Faster than the plausible speed (or two places at once): one subject cannot make this leg. */
   implausible: boolean;
+  /** Why, in words, when implausible. */
   reason?: string;
 }

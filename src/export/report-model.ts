@@ -5,6 +5,7 @@
  * then the appendix (cameras, method: only the models these results depend on, sources, the audit
  * trail, measured error rates typeset from docs/accuracy.md), and the examiner's declaration.
  */
+import { zonedParts } from '../core/time.js';
 import { type ListItem, markdownBlocks, type Run } from './markdown.js';
 import {
   LIMITATIONS,
@@ -40,18 +41,8 @@ export function localTime(iso: string | null, timeZone: string | null | undefine
   const t = Date.parse(iso);
   if (!Number.isFinite(t)) return 'unknown';
   if (!timeZone) return 'camera not in the register';
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'shortOffset',
-  }).formatToParts(new Date(t));
-  const p = (type: string): string => parts.find((x) => x.type === type)?.value ?? '';
+  const parts = zonedParts(t, timeZone, true);
+  const p = (type: string): string => parts[type] ?? '';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}:${p('second')} (${timeZone}, ${p('timeZoneName')})`;
 }
 

@@ -3,19 +3,11 @@
  * reviewed document is the original plus `review` (who, when, counts) and a `review` on each
  * result; `export` of it takes the accepted sightings only. Pure.
  */
-import type { SearchDocument, SearchResult } from '../core/types.js';
+import type { ReviewSummary, SearchDocument, SearchResult } from '../core/types.js';
+
+export type { ReviewSummary } from '../core/types.js';
 
 export type Decision = 'accepted' | 'rejected' | 'unreviewed';
-
-export interface ReviewSummary {
-  examiner: string;
-  reviewedAt: string;
-  /** The results file reviewed: the original, untouched. */
-  resultsFile: { path: string; sha256: string };
-  accepted: number;
-  rejected: number;
-  unreviewed: number;
-}
 
 export type Reviewed<T> = T & { review?: { decision: Decision; note?: string } };
 
