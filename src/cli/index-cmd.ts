@@ -7,6 +7,8 @@ import { PartialFailure, UsageError } from '../errors.js';
 import { indexProgress, progressWanted, type IndexProgress } from '../infra/progress.js';
 import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
 import { runIndex, type IndexEvent } from '../pipeline/index-run.js';
+import { queueIndex } from '../pipeline/queue-run.js';
+import { queueConnection } from '../infra/queue.js';
 import { storeOption, storePath } from './common.js';
 import { c, formatDuration, printJsonLine, safeText } from './output.js';
 
@@ -24,6 +26,8 @@ interface IndexOpts {
   device: string;
   faceRecognizer: string;
   plateRegion: string;
+  queue?: string;
+  wait?: boolean;
 }
 
 export function registerIndex(program: Command): void {
@@ -42,6 +46,15 @@ export function registerIndex(program: Command): void {
       ),
     )
     .addOption(new Option('--json', 'NDJSON events on stdout, one object a line'))
+    .addOption(
+      new Option(
+        '--queue <redis-url>',
+        'put one job a file on this queue for `sightline worker`s instead of indexing here',
+      ),
+    )
+    .addOption(
+      new Option('--wait', 'with --queue: follow the jobs to their end (exit codes as for a local index)'),
+    )
     .addOption(new Option('--fps <n>', 'frames a second analysed').env('SIGHTLINE_FPS').default('2'))
     .addOption(new Option('--max-width <px>', 'analyse frames scaled down to this width').default('1920'))
     .addOption(new Option('--no-faces', 'skip face detection'))
@@ -158,6 +171,41 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
   };
 
   const storeDir = storePath(opts.store);
+  if (opts.queue) {
+    queueConnection(opts.queue);
+    let shown = 0;
+    const q = await queueIndex({
+      url: opts.queue,
+      paths,
+      storeDir,
+      settings,
+      pipelineVersion: pipelineVersion(settings),
+      ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
+      ...(start !== undefined ? { start } : {}),
+      wait: Boolean(opts.wait),
+      onEvent: (e) => {
+        if (json) printJsonLine({ ...e, time: new Date().toISOString() });
+        else if (e.type === 'queued') {
+          human(
+            `queued ${e.files} files on ${safeText(opts.queue ?? '')}${e.already ? ` (${e.already} were queued before)` : ''}`,
+          );
+          for (const s of e.skipped) human(c.dim(`skipped ${safeText(s.path)}: ${safeText(s.reason)}`));
+        } else if (e.type === 'done')
+          human(c.dim(`${e.outcome} ${safeText(e.path)}${e.worker ? ` by ${e.worker}` : ''}`));
+        else if (e.type === 'failed') human(c.red(`failed ${safeText(e.path)}: ${safeText(e.reason)}`));
+        else if (e.type === 'progress' && bars && e.done + e.failed !== shown) {
+          shown = e.done + e.failed;
+          process.stderr.write(`\r${e.done + e.failed} of ${e.total} files done across the workers`);
+          if (shown === e.total) process.stderr.write('\n');
+        }
+      },
+    });
+    if (!json && opts.wait)
+      process.stdout.write(`${q.indexed} indexed, ${q.skipped} skipped, ${q.failed.length} failed\n`);
+    if (q.failed.length > 0)
+      throw new PartialFailure(`${q.failed.length} of ${q.queued + q.failed.length} inputs failed`);
+    return;
+  }
   const summary = await runIndex({
     paths,
     storeDir,

@@ -14,6 +14,7 @@ import { registerFlags } from './flags.js';
 import { registerConvoy } from './convoy.js';
 import { registerWatch } from './watch.js';
 import { registerReview } from './review.js';
+import { registerWorker } from './worker.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerConvoy(program);
   registerWatch(program);
   registerReview(program);
+  registerWorker(program);
   return program;
 }
 

@@ -72,6 +72,11 @@ export interface IndexRunOptions {
   signal?: AbortSignal;
   /** The caller keeps the stages loaded across runs and disposes of them (watch). */
   keepStages?: boolean;
+  /**
+   * Several processes index into this store at once (queue workers): the store's lock is taken
+   * for each write only (waiting its turn), and no ANN index is built (the coordinator does).
+   */
+  sharedStore?: boolean;
 }
 
 export interface IndexSummary {
@@ -123,7 +128,10 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   const found = await discover(opts.paths);
   // The lock comes before the store is opened: a second writer touches nothing, not even table creation.
   await Store.prepareDir(opts.storeDir);
-  const lock = WriteLock.acquire(opts.storeDir);
+  // alone: the store's lock for the whole run; shared (queue workers): a turn of it per write
+  const shared = opts.sharedStore === true;
+  const turn = (): Promise<WriteLock> => WriteLock.acquireWaiting(opts.storeDir);
+  const lock = shared ? await turn() : WriteLock.acquire(opts.storeDir);
   let store: Store;
   try {
     store = await Store.open(opts.storeDir, { create: true });
@@ -148,7 +156,10 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   let indexed = 0;
   let skipped = 0;
   try {
+    // sources a crashed writer left half-written (under the lock: a shared store's other writers
+    // write only inside their own turn, so nothing half-written here is in progress)
     const recovered = await store.recover();
+    if (shared) lock.release();
     opts.onEvent({
       type: 'run-start',
       files: found.candidates.length,
@@ -235,6 +246,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
           stages,
           mtimeMs: c.mtimeMs,
           signal: opts.signal,
+          ...(shared ? { writeTurn: turn } : {}),
           onProgress: (offset, frames) =>
             opts.onEvent({ type: 'progress', path: c.path, offset, duration: p.duration, frames }),
         });
@@ -267,20 +279,24 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
         opts.onEvent({ type: 'file-failed', path: c.path, reason });
       }
     }
-    if (indexed > 0) await store.maintain();
+    // one process builds indexes: with a shared store, the one that queued the work
+    if (indexed > 0 && !shared) await store.maintain();
     // The run goes into the store's hash-chained log, which every export carries.
-    await AuditLog.forStore(opts.storeDir).append('index', {
-      pipelineVersion: opts.pipelineVersion,
-      settings: opts.settings,
-      ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
-      ...(opts.start !== undefined ? { start: opts.start } : {}),
-      indexed: indexedSources,
-      skipped,
-      failed,
-    });
+    const logTurn = shared ? await turn() : null;
+    await AuditLog.forStore(opts.storeDir)
+      .append('index', {
+        pipelineVersion: opts.pipelineVersion,
+        settings: opts.settings,
+        ...(opts.camera !== undefined ? { camera: opts.camera } : {}),
+        ...(opts.start !== undefined ? { start: opts.start } : {}),
+        indexed: indexedSources,
+        skipped,
+        failed,
+      })
+      .finally(() => logTurn?.release());
   } finally {
     if (!opts.keepStages) await Promise.all([stages?.faces?.dispose(), stages?.plates?.dispose()]);
-    lock.release();
+    if (!shared) lock.release();
     store.close();
   }
   opts.onEvent({ type: 'summary', indexed, skipped, failed, seconds: (performance.now() - t0) / 1000 });

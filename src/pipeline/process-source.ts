@@ -29,6 +29,11 @@ export interface ProcessOptions {
   onProgress?: (offset: number, frames: number) => void;
   signal?: AbortSignal;
   mtimeMs: number;
+  /**
+   * Several processes write this store (queue workers): every write of the source happens at the
+   * end, in one turn of the store's lock taken with this; without it the caller holds the lock.
+   */
+  writeTurn?: () => Promise<{ release(): void }>;
 }
 
 /**
@@ -63,7 +68,8 @@ export async function processSource(
     frames_sampled: 0,
     settings: JSON.stringify(settings),
   };
-  await store.beginSource(sourceRow);
+  // alone on the store: the source is marked 'indexing' now, so a crash midway is redone
+  if (!opts.writeTurn) await store.beginSource(sourceRow);
 
   // per-source state of a stage (the face stage's descriptor reuse inside a track)
   stages.faces?.beginSource?.(info.id);
@@ -265,14 +271,24 @@ export async function processSource(
     ),
   ];
 
-  for (let i = 0; i < faceRows.length; i += 2000) await store.addFaces(faceRows.slice(i, i + 2000));
-  for (let i = 0; i < plateRows.length; i += 2000) await store.addPlates(plateRows.slice(i, i + 2000));
-  await store.addTracks(trackRows);
   // some containers (Matroska from many NVRs) state no duration: the frames then tell it, to
   // within one sampling interval
   const measured =
     info.duration > 0 || frames === 0 ? undefined : lastOffset + 1 / (info.fps || settings.sampling.fps);
-  await store.completeSource(info.id, frames, measured);
+  const turn = opts.writeTurn ? await opts.writeTurn() : null;
+  try {
+    // sharing the store: begun, written and completed in one turn of its lock
+    if (turn) await store.beginSource(sourceRow);
+    for (let i = 0; i < faceRows.length; i += 2000) await store.addFaces(faceRows.slice(i, i + 2000));
+    for (let i = 0; i < plateRows.length; i += 2000) await store.addPlates(plateRows.slice(i, i + 2000));
+    await store.addTracks(trackRows);
+    await store.completeSource(info.id, frames, measured);
+  } catch (e) {
+    if (turn) await store.purgeSource(info.id).catch(() => undefined);
+    throw e;
+  } finally {
+    turn?.release();
+  }
   lap('write');
 
   return {

@@ -95,6 +95,23 @@ export class WriteLock {
     throw new InputError(`could not lock store ${storeDir}: another process keeps taking it`);
   }
 
+  /**
+   * The lock, waiting for it while another process holds it (workers of one store take turns
+   * to write): polled every 50-250 ms for up to `timeoutMs`.
+   */
+  static async acquireWaiting(storeDir: string, timeoutMs = 600_000): Promise<WriteLock> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return WriteLock.acquire(storeDir);
+      } catch (e) {
+        if (!(e instanceof InputError) || !/being written|being locked/.test(e.message) || Date.now() > until)
+          throw e;
+      }
+      await new Promise((r) => setTimeout(r, 50 + Math.random() * 200));
+    }
+  }
+
   /** Removes the lock file, unless another process has (wrongly) taken it over meanwhile. */
   release(): void {
     if (same(readLock(this.path), this.info)) rmSync(this.path, { force: true });
