@@ -1,4 +1,6 @@
 import { type Command, Option } from 'commander';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseStartOption } from '../core/time.js';
 import { parseIndexSettings } from '../config/settings.js';
@@ -9,6 +11,9 @@ import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
 import { runIndex, type IndexEvent } from '../pipeline/index-run.js';
 import { queueIndex } from '../pipeline/queue-run.js';
 import { queueConnection } from '../infra/queue.js';
+import { discover } from '../ingest/discover.js';
+import { WriteLock } from '../store/lock.js';
+import { Store } from '../store/store.js';
 import { storeOption, storePath } from './common.js';
 import { c, formatDuration, printJsonLine, safeText } from './output.js';
 
@@ -28,6 +33,8 @@ interface IndexOpts {
   plateRegion: string;
   queue?: string;
   wait?: boolean;
+  jobs: string;
+  sharedStore?: boolean;
 }
 
 export function registerIndex(program: Command): void {
@@ -54,6 +61,17 @@ export function registerIndex(program: Command): void {
     )
     .addOption(
       new Option('--wait', 'with --queue: follow the jobs to their end (exit codes as for a local index)'),
+    )
+    .addOption(
+      new Option(
+        '--jobs <n>',
+        'index this many files at once, each in its own process (default: a job per 2 cores)',
+      )
+        .env('SIGHTLINE_JOBS')
+        .default(String(DEFAULT_JOBS)),
+    )
+    .addOption(
+      new Option('--shared-store', 'other processes write this store too (set by --jobs)').hideHelp(),
     )
     .addOption(new Option('--fps <n>', 'frames a second analysed').env('SIGHTLINE_FPS').default('2'))
     .addOption(new Option('--max-width <px>', 'analyse frames scaled down to this width').default('1920'))
@@ -122,7 +140,8 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
     runtime: { device: opts.device },
   });
   const json = Boolean(opts.json);
-  const bars = progressWanted(json);
+  // one bar follows one file at a time: with --jobs the files are told line by line
+  const bars = progressWanted(json) && !(Number(opts.jobs) > 1 && !opts.queue);
   let progress: IndexProgress | undefined;
   const human = (line: string): void => {
     if (!json) process.stderr.write(line + '\n');
@@ -171,6 +190,30 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
   };
 
   const storeDir = storePath(opts.store);
+  const jobs = Number(opts.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs ${opts.jobs} is not a whole number ≥ 1: e.g. --jobs 2`);
+  if (jobs > 1 && !opts.queue && !opts.sharedStore) {
+    const found = await discover(paths);
+    if (found.candidates.length > 1) {
+      const summary = await indexInProcesses(found, jobs, storeDir, childArgs(opts, storeDir), onEvent);
+      if (!json) {
+        process.stdout.write(
+          `${summary.indexed} indexed, ${summary.skipped} skipped, ${summary.failed.length} failed\n`,
+        );
+        if (summary.failed.length > 0) {
+          process.stdout.write(c.red('Failed:\n'));
+          for (const f of summary.failed)
+            process.stdout.write(`  ${safeText(f.path)}: ${safeText(f.reason)}\n`);
+        }
+      }
+      if (summary.failed.length > 0)
+        throw new PartialFailure(
+          `${summary.failed.length} of ${summary.indexed + summary.skipped + summary.failed.length} inputs failed`,
+        );
+      return;
+    }
+  }
   if (opts.queue) {
     queueConnection(opts.queue);
     let shown = 0;
@@ -215,6 +258,7 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
     stages: () => buildStages(settings),
     pipelineVersion: pipelineVersion(settings),
     onEvent,
+    ...(opts.sharedStore ? { sharedStore: true } : {}),
   });
   if (!json) {
     process.stdout.write(
@@ -230,4 +274,120 @@ async function indexAction(paths: string[], opts: IndexOpts): Promise<void> {
       `${summary.failed.length} of ${summary.indexed + summary.skipped + summary.failed.length} inputs failed`,
     );
   }
+}
+
+/** A job a 2 cores: each index process keeps about two busy (ffmpeg, onnxruntime's threads). */
+const DEFAULT_JOBS = Math.max(1, Math.floor(availableParallelism() / 2));
+
+/** The options of this run, for a child process indexing some of its files. */
+function childArgs(opts: IndexOpts, storeDir: string): string[] {
+  return [
+    '--store',
+    storeDir,
+    ...(opts.camera !== undefined ? ['--camera', opts.camera] : []),
+    ...(opts.start !== undefined ? ['--start', opts.start] : []),
+    '--fps',
+    opts.fps,
+    '--max-width',
+    opts.maxWidth,
+    ...(opts.faces ? [] : ['--no-faces']),
+    ...(opts.plates ? [] : ['--no-plates']),
+    ...(opts.vehicles ? [] : ['--no-vehicles']),
+    ...(opts.motion ? [] : ['--no-motion']),
+    '--device',
+    opts.device,
+    '--face-recognizer',
+    opts.faceRecognizer,
+    '--plate-region',
+    opts.plateRegion,
+    '--jobs',
+    '1',
+    '--shared-store',
+    '--json',
+  ];
+}
+
+/**
+ * `--jobs n`: the files shared out to n child `index` processes (largest first, each to the least
+ * loaded), all writing one store in turns of its lock; their events told as one run's; the ANN
+ * index built here once at the end.
+ */
+async function indexInProcesses(
+  found: Awaited<ReturnType<typeof discover>>,
+  jobs: number,
+  storeDir: string,
+  args: string[],
+  onEvent: (e: IndexEvent) => void,
+): Promise<{ indexed: number; skipped: number; failed: Array<{ path: string; reason: string }> }> {
+  const lists: string[][] = Array.from({ length: Math.min(jobs, found.candidates.length) }, () => []);
+  const load = lists.map(() => 0);
+  for (const c of [...found.candidates].sort((a, b) => b.size - a.size)) {
+    const i = load.indexOf(Math.min(...load));
+    lists[i]!.push(c.path);
+    load[i]! += c.size;
+  }
+  for (const f of found.failed) onEvent({ type: 'file-failed', ...f });
+  const total = { indexed: 0, skipped: 0, failed: [...found.failed] };
+  await Promise.all(
+    lists.map(
+      (files) =>
+        new Promise<void>((resolveChild) => {
+          const child = spawn(
+            process.execPath,
+            [process.argv[1] ?? 'sightline', 'index', ...files, ...args],
+            {
+              stdio: ['ignore', 'pipe', 'pipe'],
+              env: process.env,
+            },
+          );
+          const done = new Set<string>();
+          let buf = '';
+          let err = '';
+          child.stdout.on('data', (d: Buffer) => {
+            buf += d.toString();
+            let nl: number;
+            while ((nl = buf.indexOf('\n')) >= 0) {
+              const line = buf.slice(0, nl);
+              buf = buf.slice(nl + 1);
+              let e: IndexEvent;
+              try {
+                e = JSON.parse(line) as IndexEvent;
+              } catch {
+                continue;
+              }
+              if (e.type === 'summary') {
+                total.indexed += e.indexed;
+                total.skipped += e.skipped;
+                total.failed.push(...e.failed);
+                for (const f of files) done.add(f);
+              } else if (e.type !== 'progress' && e.type !== 'run-start') onEvent(e);
+            }
+          });
+          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+          child.on('close', (code) => {
+            // a child that died: the files it did not finish are failed, with its last words
+            if (done.size < files.length && code !== 0 && code !== 1) {
+              const why = err.trim().split('\n').pop() ?? `exit ${code}`;
+              for (const f of files)
+                total.failed.push({ path: f, reason: `indexing process ended (${code}): ${why}` });
+            }
+            resolveChild();
+          });
+        }),
+    ),
+  );
+  if (total.indexed > 0) {
+    const lock = await WriteLock.acquireWaiting(storeDir);
+    try {
+      const store = await Store.open(storeDir, { create: false });
+      try {
+        await store.maintain();
+      } finally {
+        store.close();
+      }
+    } finally {
+      lock.release();
+    }
+  }
+  return total;
 }

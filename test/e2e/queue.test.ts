@@ -19,20 +19,35 @@ describe('index --queue: many workers, one store, a killed worker loses nothing'
   const stops: Array<() => void> = [];
   afterAll(() => stops.forEach((s) => s()));
 
+  const root = tempDir();
+  const footage = join(root, 'footage');
+  for (const [cam, file] of [
+    ['street', 'cam-street/ch01_20230801110500.mp4'],
+    ['lobby', 'cam-lobby/2023-08-01_11-00-00.mp4'],
+  ] as const) {
+    mkdirSync(join(footage, cam), { recursive: true });
+    copyFileSync(fixturePath(file), join(footage, cam, file.split('/')[1]!));
+  }
+  const local = join(root, 'local');
+  let localRun: Promise<void> | undefined;
+  const indexedLocally = (): Promise<void> =>
+    (localRun ??= sightline(['index', footage, '--store', local, '--no-vehicles']).then((r) => {
+      expect(r.code).toBe(0);
+    }));
+
+  it('index --jobs 2: two processes write one store in turns, equal to one process', async () => {
+    await indexedLocally();
+    const two = join(root, 'two');
+    const r = await sightline(['index', footage, '--store', two, '--no-vehicles', '--jobs', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^2 indexed, 0 skipped, 0 failed/m);
+    expect(await counts(two)).toEqual(await counts(local));
+  });
+
   it.skipIf(!hasRedis())(
     'ends with the store a local run writes, though one worker is killed -9 mid-file',
     async () => {
-      const root = tempDir();
-      const footage = join(root, 'footage');
-      for (const [cam, file] of [
-        ['street', 'cam-street/ch01_20230801110500.mp4'],
-        ['lobby', 'cam-lobby/2023-08-01_11-00-00.mp4'],
-      ] as const) {
-        mkdirSync(join(footage, cam), { recursive: true });
-        copyFileSync(fixturePath(file), join(footage, cam, file.split('/')[1]!));
-      }
-      const local = join(root, 'local');
-      expect((await sightline(['index', footage, '--store', local, '--no-vehicles'])).code).toBe(0);
+      await indexedLocally();
 
       const redis = await startRedis(root);
       stops.push(redis.stop);
