@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseStartOption } from '../core/time.js';
@@ -11,6 +10,7 @@ import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
 import { runIndex, type IndexEvent } from '../pipeline/index-run.js';
 import { queueIndex } from '../pipeline/queue-run.js';
 import { queueConnection } from '../infra/queue.js';
+import { runSelf } from '../infra/child.js';
 import { discover } from '../ingest/discover.js';
 import { WriteLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
@@ -329,51 +329,30 @@ async function indexInProcesses(
   for (const f of found.failed) onEvent({ type: 'file-failed', ...f });
   const total = { indexed: 0, skipped: 0, failed: [...found.failed] };
   await Promise.all(
-    lists.map(
-      (files) =>
-        new Promise<void>((resolveChild) => {
-          const child = spawn(
-            process.execPath,
-            [process.argv[1] ?? 'sightline', 'index', ...files, ...args],
-            {
-              stdio: ['ignore', 'pipe', 'pipe'],
-              env: process.env,
-            },
-          );
-          const done = new Set<string>();
-          let buf = '';
-          let err = '';
-          child.stdout.on('data', (d: Buffer) => {
-            buf += d.toString();
-            let nl: number;
-            while ((nl = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, nl);
-              buf = buf.slice(nl + 1);
-              let e: IndexEvent;
-              try {
-                e = JSON.parse(line) as IndexEvent;
-              } catch {
-                continue;
-              }
-              if (e.type === 'summary') {
-                total.indexed += e.indexed;
-                total.skipped += e.skipped;
-                total.failed.push(...e.failed);
-                for (const f of files) done.add(f);
-              } else if (e.type !== 'progress' && e.type !== 'run-start') onEvent(e);
-            }
-          });
-          child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-          child.on('close', (code) => {
-            // a child that died: the files it did not finish are failed, with its last words
-            if (done.size < files.length && code !== 0 && code !== 1) {
-              const why = err.trim().split('\n').pop() ?? `exit ${code}`;
-              for (const f of files)
-                total.failed.push({ path: f, reason: `indexing process ended (${code}): ${why}` });
-            }
-            resolveChild();
-          });
-        }),
+    lists.map((files) =>
+      (async () => {
+        let finished = false;
+        const r = await runSelf(['index', ...files, ...args], (line) => {
+          let e: IndexEvent;
+          try {
+            e = JSON.parse(line) as IndexEvent;
+          } catch {
+            return;
+          }
+          if (e.type === 'summary') {
+            total.indexed += e.indexed;
+            total.skipped += e.skipped;
+            total.failed.push(...e.failed);
+            finished = true;
+          } else if (e.type !== 'progress' && e.type !== 'run-start') onEvent(e);
+        });
+        // a child that died: the files it did not finish are failed, with its last words
+        if (!finished && r.code !== 0 && r.code !== 1) {
+          const why = r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`;
+          for (const f of files)
+            total.failed.push({ path: f, reason: `indexing process ended (${r.code}): ${why}` });
+        }
+      })(),
     ),
   );
   if (total.indexed > 0) {
