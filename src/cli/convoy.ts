@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { cameraRegion } from '../core/cameras.js';
+import { plateRegions } from '../core/cameras.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_RECOGNIZER_ID, faceCalibration } from '../ml/face/calibration.js';
 import { findConvoy } from '../search/convoy.js';
@@ -60,11 +60,7 @@ export function registerConvoy(program: Command): void {
       const store = await Store.open(storePath(resultsStore(opts.store, doc)), { create: false });
       try {
         const cameras = await store.cameraMap();
-        const regions = new Map<string, string>();
-        for (const [id, c] of cameras) {
-          const r = cameraRegion(c);
-          if (r) regions.set(id, r);
-        }
+        const regions = plateRegions(cameras);
         const faceThreshold =
           given ?? faceCalibration((await store.faceModelId()) ?? DEFAULT_RECOGNIZER_ID).cluster;
         const found = await findConvoy(store, subject, {

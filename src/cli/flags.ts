@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { cameraRegion } from '../core/cameras.js';
+import { plateRegions } from '../core/cameras.js';
 import { plateFlags, type PlateSighting } from '../core/flags.js';
 import { Store } from '../store/store.js';
 import {
@@ -47,11 +47,7 @@ export function registerFlags(program: Command): void {
             vehicleType: t.vehicle_type,
             vehicleConfidence: t.vehicle_confidence,
           }));
-        const regions = new Map<string, string>();
-        for (const [id, c] of places) {
-          const r = cameraRegion(c);
-          if (r) regions.set(id, r);
-        }
+        const regions = plateRegions(places);
         const flags = plateFlags(sightings, places, maxSpeed, regions);
         if (opts.json) {
           process.stdout.write(

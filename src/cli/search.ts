@@ -252,23 +252,13 @@ async function plateAction(patterns: string[], opts: PlateOpts): Promise<void> {
   const limit = parseLimit(opts.limit);
   if (opts.watchlist && patterns.length > 0) throw new UsageError('give patterns or --watchlist, not both');
   let list: PlatePattern[];
-  if (opts.watchlist) {
-    let text: string;
-    try {
-      text = await readFile(opts.watchlist, 'utf8');
-    } catch {
-      throw new InputError(
-        `watchlist ${opts.watchlist} cannot be read: give a text file with one pattern a line`,
-      );
-    }
-    list = parseWatchlist(text);
-    if (list.length === 0) throw new InputError(`watchlist ${opts.watchlist} holds no pattern`);
-  } else {
+  if (opts.watchlist) list = await readPlateWatchlist(opts.watchlist);
+  else {
     if (patterns.length === 0)
       throw new UsageError("give at least one plate pattern, e.g. LE21ABC or 'LE2*'");
     list = patterns.map((pattern) => ({ pattern }));
+    for (const p of list) validatePattern(p.pattern);
   }
-  for (const p of list) validatePattern(p.pattern);
   const store = await Store.open(storePath(opts.store), { create: false });
   const window = parseWindow(opts);
   const results = await searchPlates(store, list, {
@@ -470,4 +460,18 @@ export async function faceQueries(
     });
   }
   return out;
+}
+
+/** A plate watchlist file, read and checked: one `pattern[,label]` a line. */
+export async function readPlateWatchlist(path: string): Promise<PlatePattern[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`watchlist ${path} cannot be read: give a text file with one pattern a line`);
+  }
+  const list = parseWatchlist(text);
+  if (list.length === 0) throw new InputError(`watchlist ${path} holds no pattern`);
+  for (const p of list) validatePattern(p.pattern);
+  return list;
 }

@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseIndexSettings } from '../config/settings.js';
 import { PartialFailure, InputError, UsageError } from '../errors.js';
@@ -8,12 +7,10 @@ import { recognizerOf } from '../ml/face/calibration.js';
 import { createFaceAnalyzer } from '../ml/face/index.js';
 import { buildStages, pipelineVersion } from '../pipeline/default-stages.js';
 import { type Alert, type WatchFace, watch } from '../pipeline/watch.js';
-import { parseWatchlist } from '../search/plates.js';
 import { Store } from '../store/store.js';
-import { validatePattern } from '../track/plates.js';
 import { storeOption, storePath } from './common.js';
 import { c, safeText } from './output.js';
-import { faceQueries, readFaceWatchlist } from './search.js';
+import { faceQueries, readFaceWatchlist, readPlateWatchlist } from './search.js';
 
 interface WatchOpts {
   store: string;
@@ -239,17 +236,4 @@ export function registerWatch(program: Command): void {
         process.off('SIGINT', stop);
       }
     });
-}
-
-async function readPlateWatchlist(path: string): Promise<ReturnType<typeof parseWatchlist>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new InputError(`watchlist ${path} cannot be read: give a text file with one pattern a line`);
-  }
-  const list = parseWatchlist(text);
-  if (list.length === 0) throw new InputError(`watchlist ${path} holds no pattern`);
-  for (const p of list) validatePattern(p.pattern);
-  return list;
 }

@@ -40,6 +40,16 @@ export function cameraRegion(camera: Pick<Camera, 'tags'>): string | null {
   return null;
 }
 
+/** Camera id → plate region, for the cameras whose register entry names one. */
+export function plateRegions(cameras: ReadonlyMap<string, Pick<Camera, 'tags'>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [id, c] of cameras) {
+    const r = cameraRegion(c);
+    if (r) out.set(id, r);
+  }
+  return out;
+}
+
 /** A register problem, placed: 1-based data row (the header is row 0) and the column. */
 export class RegisterError extends Error {
   constructor(
