@@ -13,7 +13,8 @@ import { applyReview } from '../review/decisions.js';
 import { startReviewServer } from '../review/server.js';
 import { openExportContext } from '../store/export-context.js';
 import { Store } from '../store/store.js';
-import { readResults, resultsStore, resultsStoreOption, storePath } from './common.js';
+import { resultsStore, resultsStoreOption, storePath } from './common.js';
+import { parseSearchDocumentText } from '../export/schema.js';
 
 interface ReviewOpts {
   store?: string;
@@ -49,7 +50,7 @@ export function registerReview(program: Command): void {
         throw new InputError(
           `cannot read ${plainText(resultsPath)}: give the file 'sightline search … --json' wrote`,
         );
-      const doc = await readResults(resultsPath);
+      const doc = parseSearchDocumentText(bytes.toString('utf8'), plainText(resultsPath));
       const out = resolve(
         opts.out ?? join(dirname(original), `${basename(original).replace(/\.json$/i, '')}.reviewed.json`),
       );

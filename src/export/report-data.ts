@@ -181,11 +181,6 @@ export function flattenSettings(
   return out;
 }
 
-/** Query lines for display; photos are listed with their sha256. */
-export function queryLines(query: SearchDocument['query']): Array<[string, string]> {
-  return flattenSettings(query);
-}
-
 export function statusLabel(s: SourceStatus): string {
   return s === 'intact' ? 'match' : s === 'altered' ? 'ALTERED' : 'MISSING';
 }

@@ -217,14 +217,6 @@ export function timelineCsv(entries: readonly TimelineEntry[]): string {
   return out;
 }
 
-/** Human time range of a sighting: wall clock when known, else offsets in the source. */
-export function timeRange(
-  e: Pick<TimelineEntry, 'startTime' | 'endTime' | 'startOffset' | 'endOffset'>,
-): string {
-  if (e.startTime) return `${e.startTime} – ${e.endTime ?? '?'}`;
-  return `+${e.startOffset.toFixed(3)} s – +${e.endOffset.toFixed(3)} s (wall-clock time unknown)`;
-}
-
 /** Wall-clock time of the evidence frame, when the sighting's start time is known. */
 export function evidenceTime(
   e: Pick<TimelineEntry, 'startTime' | 'startOffset' | 'evidenceOffset'>,
