@@ -217,84 +217,118 @@ export interface MatchOptions {
  */
 export function matchPlate(pattern: string, text: string, opts: MatchOptions = {}): PlateMatch | null {
   const p = normalisePattern(pattern);
-  const t = normalisePlate(text);
-  const budget = opts.maxCost ?? matchBudget(p, opts.exact ?? false);
   const exact = opts.exact ?? false;
+  return matchNormalised(p, normalisePlate(text), exact, opts.maxCost ?? matchBudget(p, exact));
+}
+
+interface Scratch {
+  size: number;
+  cost: Float64Array[];
+  from: Int32Array[];
+}
+
+function newScratch(size: number): Scratch {
+  return {
+    size,
+    cost: [0, 1, 2].map(() => new Float64Array(size)),
+    from: [0, 1, 2].map(() => new Int32Array(size)),
+  };
+}
+
+let scratch = newScratch(32);
+
+const STAR = '*'.charCodeAt(0);
+const QMARK = '?'.charCodeAt(0);
+
+/** {@link substitutionCost} by character codes (ASCII): [printed * 128 + read]. */
+const SUB_COST = (() => {
+  const table = new Float64Array(128 * 128).fill(1);
+  for (let a = 0; a < 128; a++) table[a * 128 + a] = 0;
+  for (const pair of CONFUSABLE) table[pair.charCodeAt(0) * 128 + pair.charCodeAt(1)] = CONFUSABLE_COST;
+  return table;
+})();
+
+/**
+ * {@link matchPlate} of a pattern already normalised ({@link normalisePattern}) in a text already
+ * normalised ({@link normalisePlate}), within `budget`: what an index runs on each candidate.
+ */
+export function matchNormalised(p: string, t: string, exact: boolean, budget: number): PlateMatch | null {
   const m = p.length;
   const n = t.length;
   if (m === 0) return null;
   const INF = Number.POSITIVE_INFINITY;
   // cost[i][j]: best alignment of p[0..i) ending at t[j); from[i][j]: where in t it starts.
-  let prevCost = new Float64Array(n + 1);
-  let prevFrom = new Int32Array(n + 1);
-  for (let j = 0; j <= n; j++) prevFrom[j] = j;
-  let curCost = new Float64Array(n + 1);
-  let curFrom = new Int32Array(n + 1);
-  // row i-2, for swapped neighbours
-  let prev2Cost = new Float64Array(n + 1).fill(INF);
-  let prev2From = new Int32Array(n + 1);
+  // rows reused between calls (an index checks many texts a pattern): only [0, n] is read
+  if (scratch.size < n + 1) scratch = newScratch(Math.max(n + 1, 2 * scratch.size));
+  let [prevCost, curCost, prev2Cost] = scratch.cost as [Float64Array, Float64Array, Float64Array];
+  let [prevFrom, curFrom, prev2From] = scratch.from as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= n; j++) {
+    prevCost[j] = 0;
+    prevFrom[j] = j;
+    // row i-2, for swapped neighbours
+    prev2Cost[j] = INF;
+  }
   const gap = exact ? INF : 1;
   for (let i = 1; i <= m; i++) {
-    const pc = p[i - 1] ?? '';
+    const pc = p.charCodeAt(i - 1);
+    const pp = i > 1 ? p.charCodeAt(i - 2) : -1;
+    // two neighbours read in swapped order: only between two literal pattern characters
+    const swappable = !exact && i > 1 && pc !== QMARK && pp !== QMARK && pp !== STAR;
+    const subRow = (pc & 127) * 128;
     for (let j = 0; j <= n; j++) {
       let best = INF;
       let from = j;
-      if (pc === '*') {
+      if (pc === STAR) {
         // zero characters
-        best = prevCost[j] ?? INF;
-        from = prevFrom[j] ?? j;
+        best = prevCost[j] as number;
+        from = prevFrom[j] as number;
         // one more character into the run
-        if (j > 0 && (curCost[j - 1] ?? INF) < best) {
-          best = curCost[j - 1] ?? INF;
-          from = curFrom[j - 1] ?? j;
+        if (j > 0 && (curCost[j - 1] as number) < best) {
+          best = curCost[j - 1] as number;
+          from = curFrom[j - 1] as number;
         }
       } else {
         if (j > 0) {
-          const tc = t[j - 1] ?? '';
-          const sub = pc === '?' ? 0 : exact ? (pc === tc ? 0 : INF) : substitutionCost(pc, tc);
-          const c = (prevCost[j - 1] ?? INF) + sub;
+          const tc = t.charCodeAt(j - 1);
+          const sub =
+            pc === QMARK ? 0 : pc === tc ? 0 : exact ? INF : (SUB_COST[subRow + (tc & 127)] as number);
+          const c = (prevCost[j - 1] as number) + sub;
           if (c < best) {
             best = c;
-            from = prevFrom[j - 1] ?? j;
+            from = prevFrom[j - 1] as number;
           }
-          // two neighbours read in swapped order
-          const pp = p[i - 2] ?? '';
-          if (
-            !exact &&
-            i > 1 &&
-            j > 1 &&
-            pc !== '?' &&
-            pp !== '?' &&
-            pp !== '*' &&
-            pc !== tc &&
-            tc === pp &&
-            t[j - 2] === pc
-          ) {
-            const tr = (prev2Cost[j - 2] ?? INF) + TRANSPOSITION_COST;
+          if (swappable && j > 1 && pc !== tc && tc === pp && t.charCodeAt(j - 2) === pc) {
+            const tr = (prev2Cost[j - 2] as number) + TRANSPOSITION_COST;
             if (tr < best) {
               best = tr;
-              from = prev2From[j - 2] ?? j;
+              from = prev2From[j - 2] as number;
             }
           }
           // extra character in the reading
-          const ins = (curCost[j - 1] ?? INF) + gap;
+          const ins = (curCost[j - 1] as number) + gap;
           if (ins < best) {
             best = ins;
-            from = curFrom[j - 1] ?? j;
+            from = curFrom[j - 1] as number;
           }
         }
         // pattern character missing from the reading
-        const del = (prevCost[j] ?? INF) + gap;
+        const del = (prevCost[j] as number) + gap;
         if (del < best) {
           best = del;
-          from = prevFrom[j] ?? j;
+          from = prevFrom[j] as number;
         }
       }
       curCost[j] = best;
       curFrom[j] = from;
     }
-    [prev2Cost, prevCost, curCost] = [prevCost, curCost, prev2Cost];
-    [prev2From, prevFrom, curFrom] = [prevFrom, curFrom, prev2From];
+    const c2 = prev2Cost;
+    prev2Cost = prevCost;
+    prevCost = curCost;
+    curCost = c2;
+    const f2 = prev2From;
+    prev2From = prevFrom;
+    prevFrom = curFrom;
+    curFrom = f2;
   }
   let bestJ = -1;
   let bestCost = INF;
