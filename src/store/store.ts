@@ -68,6 +68,12 @@ export function crashPoint(point: string): void {
 
 export { sqlString } from './filter.js';
 
+/** The part of an Arrow table a column scan reads: its row count and columns by name. */
+export interface ColumnTable {
+  numRows: number;
+  getChild(name: string): { get(i: number): unknown } | null;
+}
+
 export interface StoreCounts {
   sources: number;
   incomplete: number;
@@ -434,8 +440,73 @@ export class Store {
     return (await q.toArray()) as PlateRow[];
   }
 
-  /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
-  /** The camera register, by id. */
+  /**
+   * What plate search needs of every plate track and reading, as compact columns: the tracks of
+   * `trackWhere` (id, settled text, score) and the readings (text, track, confidence) of `sources`
+   * when given, in the order the store keeps them. Search picks its candidates from these and
+   * reads whole rows of the few it ranks.
+   */
+  async plateTextColumns(
+    trackWhere: string[],
+    sources?: readonly string[],
+  ): Promise<{ tracks: ColumnTable; readings: ColumnTable }> {
+    const empty: ColumnTable = { numRows: 0, getChild: () => null };
+    const tracks = await this.table('tracks');
+    const plates = await this.table('plates');
+    if (!tracks || !plates) return { tracks: empty, readings: empty };
+    const tq = tracks
+      .query()
+      .where([`kind = 'plate'`, ...trackWhere].join(' AND '))
+      .select(['id', 'text', 'score']);
+    const rq = plates.query().select(['text', 'track_id', 'confidence']);
+    if (sources) rq.where(`source_id IN (${sources.map(sqlString).join(', ') || "''"})`);
+    return {
+      tracks: (await tq.toArrow()) as unknown as ColumnTable,
+      readings: (await rq.toArrow()) as unknown as ColumnTable,
+    };
+  }
+
+  /** The face rows (all columns) of these tracks. */
+  async faceRowsOfTracks(trackIds: readonly string[]): Promise<FaceRow[]> {
+    const t = await this.table('faces');
+    if (!t) return [];
+    const out: FaceRow[] = [];
+    for (let i = 0; i < trackIds.length; i += 500) {
+      const chunk = trackIds.slice(i, i + 500).map(sqlString);
+      const rows = (await t
+        .query()
+        .where(`track_id IN (${chunk.join(', ')})`)
+        .toArray()) as Array<FaceRow & { vector: ArrayLike<number> }>;
+      out.push(
+        ...rows.map((r) => ({
+          ...r,
+          vector: Array.from(r.vector),
+          thumb: r.thumb ? Buffer.from(r.thumb) : null,
+        })),
+      );
+    }
+    return out;
+  }
+
+  /** The readings of these plate tracks. */
+  async plateRowsOfTracks(trackIds: readonly string[]): Promise<PlateRow[]> {
+    const t = await this.table('plates');
+    if (!t) return [];
+    const out: PlateRow[] = [];
+    for (let i = 0; i < trackIds.length; i += 500) {
+      const chunk = trackIds.slice(i, i + 500).map(sqlString);
+      out.push(
+        ...((await t
+          .query()
+          .where(`track_id IN (${chunk.join(', ')})`)
+          .select([...DETECTION_COLUMNS, 'raw', 'text', 'confidence'])
+          .toArray()) as PlateRow[]),
+      );
+    }
+    return out;
+  }
+
+  /** Alerts already raised for this watchlist entry in this source. */
   /** Alerts already raised for this watchlist entry in this source. */
   async alertsOf(entry: string, sourceId: string): Promise<AlertRow[]> {
     const t = await this.table('alerts');
@@ -471,6 +542,7 @@ export class Store {
     await t.update({ where: `id = ${sqlString(id)}`, valuesSql: set });
   }
 
+  /** The camera register, by id. */
   async cameras(): Promise<Camera[]> {
     const t = await this.table('cameras');
     if (!t) return [];
@@ -526,13 +598,20 @@ export class Store {
     filter: { vehicle?: string; colour?: string } = {},
     window?: SightingFilter,
   ): Promise<TrackRow[]> {
+    return this.tracks('plate', undefined, await this.plateTrackWhere(filter, window));
+  }
+
+  /** The predicates of plate tracks by vehicle type, colour, window, cameras and sources. */
+  async plateTrackWhere(
+    filter: { vehicle?: string; colour?: string } = {},
+    window?: SightingFilter,
+  ): Promise<string[]> {
     const span = await this.predicate(window, { start: 'start_time', end: 'end_time' });
-    const where = [
+    return [
       ...(filter.vehicle ? [`vehicle_type = ${sqlString(filter.vehicle)}`] : []),
       ...(filter.colour ? [`vehicle_colour = ${sqlString(filter.colour)}`] : []),
       ...(span ? [`(${span})`] : []),
     ];
-    return this.tracks('plate', undefined, where);
   }
 
   /**
@@ -549,6 +628,7 @@ export class Store {
     return filterPredicate(filter, zones, known, cols);
   }
 
+  /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
   async tracks(kind?: 'face' | 'plate', ids?: readonly string[], where: string[] = []): Promise<TrackRow[]> {
     const t = await this.table('tracks');
     if (!t) return [];

@@ -5,6 +5,7 @@ import { loadVehicleDetector, type VehicleDetector } from '../../src/ml/vehicle/
 import { buildStages, pipelineVersion } from '../../src/pipeline/default-stages.js';
 import { runIndex } from '../../src/pipeline/index-run.js';
 import { searchPlates } from '../../src/search/plates.js';
+import { searchPlatesByScan } from '../helpers/plate-search-scan.js';
 import { Store } from '../../src/store/store.js';
 import { fixturePath } from '../helpers/fixtures.js';
 import { tempDir } from '../helpers/temp.js';
@@ -97,6 +98,20 @@ describe('vehicle type and colour of plate sightings', () => {
       expect(red.map((r) => r.text)).toEqual(['LE21ABC']);
       expect(red[0]?.vehicle).toMatchObject({ type: 'motorcycle', colour: 'red' });
       expect(cars).toEqual([]);
+
+      // the indexed search lists what the scan of every reading listed, on the real fixture
+      const list = ['LE21ABC', 'LE2*', 'KX6BTYP', '21AB', 'K?68*', 'LEZ1A8C', '*TYP'].map((pattern) => ({
+        pattern,
+      }));
+      for (const opts of [
+        { exact: false, limit: 10 },
+        { exact: true, limit: 10 },
+        { exact: false, limit: 1, colour: 'blue' },
+      ]) {
+        const indexed = await searchPlates(store, list, opts);
+        expect(indexed).toEqual(await searchPlatesByScan(store, list, opts));
+        if (!opts.exact) expect(indexed.length).toBeGreaterThan(0);
+      }
     } finally {
       store.close();
     }
