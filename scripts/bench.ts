@@ -10,60 +10,16 @@
  * `--baseline`: another checkout (e.g. a `git worktree` of an earlier commit, `dist/` built,
  * node_modules linked) whose `sightline index` is timed too, right after this build's, on each file.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { measured, type Run } from './lib/measure.js';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ensureBenchClip } from '../fixtures/lib/bench.js';
 import { resolveFfmpeg } from '../src/infra/ffmpeg-path.js';
 import { probe, sampleFrames } from '../src/infra/ffmpeg.js';
 import { getFaceRuntime, loadWeightMap } from '../src/ml/face/runtime.js';
-
-interface Run {
-  seconds: number;
-  peakRssMb: number;
-  cpuSeconds: number;
-  stdout: string;
-  code: number | null;
-}
-
-/** Runs a command under /usr/bin/time -v when present (peak RSS, CPU), else polls /proc for VmHWM. */
-async function measured(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Run> {
-  const gnuTime = existsSync('/usr/bin/time');
-  const t0 = performance.now();
-  const child = gnuTime
-    ? spawn('/usr/bin/time', ['-v', cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env })
-    : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-20000)));
-  let hwm = 0;
-  const poll = gnuTime
-    ? undefined
-    : setInterval(() => {
-        void readFile(`/proc/${child.pid}/status`, 'utf8')
-          .then((s) => {
-            const m = /VmHWM:\s+(\d+) kB/.exec(s);
-            if (m) hwm = Math.max(hwm, Number(m[1]) / 1024);
-          })
-          .catch(() => undefined);
-      }, 100);
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  if (poll) clearInterval(poll);
-  const seconds = (performance.now() - t0) / 1000;
-  let cpuSeconds = NaN;
-  if (gnuTime) {
-    const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
-    if (rss) hwm = Number(rss[1]) / 1024;
-    const u = /User time \(seconds\): ([\d.]+)/.exec(stderr);
-    const sy = /System time \(seconds\): ([\d.]+)/.exec(stderr);
-    if (u && sy) cpuSeconds = Number(u[1]) + Number(sy[1]);
-  }
-  if (code !== 0) process.stderr.write(stderr.slice(-3000) + '\n');
-  return { seconds, peakRssMb: hwm, cpuSeconds, stdout, code };
-}
 
 /** face-api as documented: SSD MobileNet on the whole frame, landmarks and a descriptor per face. */
 async function reference(path: string, width: number, height: number, maxFrames: number) {
@@ -190,6 +146,11 @@ async function benchFile(path: string, refFrames: number) {
 }
 
 const argv = process.argv.slice(2);
+if (argv.includes('--search')) {
+  // the search bench: stores grown to city size, queried with the CLI
+  await import('./bench-search.js');
+  process.exit(0);
+}
 const refArg = argv.indexOf('--ref-frames');
 const refFrames = refArg >= 0 ? Number(argv.splice(refArg, 2)[1]) : 20;
 // --baseline <checkout>: an earlier build (its dist/ built, node_modules present) indexed in the

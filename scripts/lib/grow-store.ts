@@ -20,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CONFUSABLE_GROUPS } from '../../src/core/plate.js';
+import { seededRandom } from '../../src/core/random.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../../src/store/store.js';
 
 export interface Seed {
@@ -38,7 +39,12 @@ export async function readSeed(store: Store): Promise<Seed> {
   const faceTracks = await store.tracks('face');
   const plateTracks = await store.tracks('plate');
   const faces = await store.faceRowsOfTracks(faceTracks.map((t) => t.id));
-  const plates = await store.plateRowsOfTracks(plateTracks.map((t) => t.id));
+  const plates = (
+    await store.plateRowsOfTracks(
+      plateTracks.map((t) => t.id),
+      true,
+    )
+  ).map((p) => ({ ...p, crop: p.crop ? Buffer.from(p.crop) : null }));
   if (faces.length === 0) throw new Error(`seed store ${store.dir} holds no face: index footage with people`);
   if (plates.length === 0)
     throw new Error(`seed store ${store.dir} holds no plate: index footage with plates`);
@@ -66,17 +72,11 @@ export interface GrowState {
   plantedFaceTracks: number;
 }
 
-/** A small deterministic generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The deterministic generator of the grower (the same seed grows the same store). */
+export const rng = seededRandom;
+
+/** Track ids of planted plates start with this and the plate: `planted-plate-LE21ABC-…`. */
+export const PLANTED_PLATE = 'planted-plate-';
 
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
 const DIGITS = '0123456789';
@@ -102,6 +102,11 @@ export class Grower {
     this.dims = this.realVectors[0]?.length ?? 512;
   }
 
+  /** This grower's plan with other targets (a step of a store grown size by size). */
+  planFor(size: number): GrowPlan {
+    return { ...this.plan, faces: size, readings: size };
+  }
+
   /** Writes synthetic sources until the store holds the plan's faces and readings. */
   async grow(store: Store, state: GrowState, onSource?: (s: GrowState) => void): Promise<GrowState> {
     const per = this.plan.perSource ?? 5000;
@@ -114,7 +119,7 @@ export class Grower {
       const faces = Math.min(per, this.plan.faces - s.faces);
       const readings = Math.min(per, this.plan.readings - s.readings);
       const plant = plates.splice(0, Math.ceil(plates.length / left));
-      const copy = s.plantedFaceTracks < this.plan.plantedCopies && this.r() < this.plan.plantedCopies / left;
+      const copy = s.plantedFaceTracks < this.plan.plantedCopies && s.sources % 3 === 0;
       const written = await this.source(
         store,
         s.sources,
@@ -286,13 +291,17 @@ export class Grower {
     const wanted = [...planted];
     let offset = 0;
     while (rows.length < count || wanted.length > 0) {
-      const plate = wanted.shift() ?? this.plate();
+      const plant = wanted.shift();
+      const plate = plant ?? this.plate();
       const n = 2 + Math.floor(this.r() * 7);
-      const tid = `p${ctx.id.slice(0, 12)}${String(this.n++).padStart(8, '0')}`;
+      const serial = `${ctx.id.slice(0, 12)}${String(this.n++).padStart(8, '0')}`;
+      // a planted plate's track says so in its id
+      const tid = plant ? `${PLANTED_PLATE}${plant}-${serial}` : `p${serial}`;
       const t0 = offset;
       const reads: string[] = [];
       for (let i = 0; i < n; i++) {
-        const text = this.r() < 0.67 ? plate : this.misread(plate);
+        // a planted plate is read right at least once
+        const text = (plant && i === 0) || this.r() < 0.67 ? plate : this.misread(plate);
         reads.push(text);
         const o = offset + i * 0.2;
         rows.push({

@@ -2,8 +2,10 @@
  * Unknown recurring faces: clusters every face track of the store across sources and cameras and
  * lists the persons seen in several tracks (or cameras), as search-style results.
  */
-import { clusterBySimilarity } from '../core/cluster.js';
-import { bestFaces, trackSimilarity } from '../core/identity.js';
+import { clusterSparse } from '../core/cluster-sparse.js';
+import { trackSimilarity } from '../core/identity.js';
+import { nearPairs } from '../core/neighbours.js';
+import { fuseVectors } from '../core/vector.js';
 import type { SearchResult } from '../core/types.js';
 import type { SightingFilter } from '../store/filter.js';
 import type { Store, TrackRow } from '../store/store.js';
@@ -23,6 +25,8 @@ export interface RecurringOptions {
   minCameras: number;
   /** Most persons listed. */
   limit: number;
+  /** Up to this many sightings every pair is compared (default {@link EXACT_TRACKS}). */
+  exactUpTo?: number;
 }
 
 export interface RecurringPerson {
@@ -69,32 +73,45 @@ export function compareByTime(a: SearchResult, b: SearchResult): number {
 const BEST_FACES = 5;
 const PAIRS = 3;
 
+/** Up to this many face sightings every pair is compared; above it, pairs come from a neighbour search. */
+export const EXACT_TRACKS = 1500;
+
+/**
+ * Pairs whose track descriptors (normalised mean of their best faces) are at least this much
+ * below the threshold are not compared face by face: measured on grown stores, no pair at or
+ * above the threshold had its descriptors further apart (docs/performance.md).
+ */
+const DESCRIPTOR_MARGIN = 0.2;
+
 export async function findRecurring(store: Store, opts: RecurringOptions): Promise<RecurringOutcome> {
-  const allTracks = await store.tracks('face');
+  // thumbnails are read for the persons listed only, not for every sighting of the store
+  const allTracks = await store.tracks('face', undefined, [], { thumbs: false });
   const sources = new SourceCache(store);
   const byId = new Map<string, TrackRow>();
   for (const t of allTracks) if (await sources.get(t.source_id)) byId.set(t.id, t);
 
-  const faces = new Map<string, { vectors: number[][]; qualities: number[] }>();
-  for (const f of await store.faceVectorsOfTracks(opts.window)) {
+  // each track's best faces by quality (ties: the earlier face), kept as the faces stream by
+  const kept = new Map<string, { vectors: Float32Array[]; qualities: number[] }>();
+  for await (const f of store.streamFaceVectors(opts.window)) {
     if (!byId.has(f.track_id)) continue;
-    let e = faces.get(f.track_id);
-    if (!e) faces.set(f.track_id, (e = { vectors: [], qualities: [] }));
-    e.vectors.push(f.vector);
-    e.qualities.push(f.quality);
+    let e = kept.get(f.track_id);
+    if (!e) kept.set(f.track_id, (e = { vectors: [], qualities: [] }));
+    let at = e.qualities.length;
+    while (at > 0 && f.quality > (e.qualities[at - 1] as number)) at--;
+    if (at >= BEST_FACES) continue;
+    e.qualities.splice(at, 0, f.quality);
+    e.vectors.splice(at, 0, Float32Array.from(f.vector));
+    if (e.qualities.length > BEST_FACES) {
+      e.qualities.pop();
+      e.vectors.pop();
+    }
   }
-  const ids = [...faces.keys()].sort();
+  const ids = [...kept.keys()].sort();
   const tracks = ids.map((id) => byId.get(id) as TrackRow);
-  // identity is decided on each track's best faces (quality: size, sharpness, pose, score)
-  const best = ids.map((id) => {
-    const e = faces.get(id) as { vectors: number[][]; qualities: number[] };
-    return bestFaces(
-      e.vectors.map((vector, k) => ({ vector, quality: e.qualities[k] as number })),
-      BEST_FACES,
-    ).map((f) => f.vector);
-  });
+  const best = ids.map((id) => (kept.get(id) as { vectors: Float32Array[] }).vectors);
+  kept.clear();
   const sim = (i: number, j: number): number =>
-    trackSimilarity(best[i] as number[][], best[j] as number[][], PAIRS);
+    trackSimilarity(best[i] as Float32Array[], best[j] as Float32Array[], PAIRS);
   // pairs inside a person are read twice more (cohesion, each sighting's score): scored once
   const memo = new Map<number, number>();
   const simOf = (i: number, j: number): number => {
@@ -103,7 +120,12 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
     if (s === undefined) memo.set(key, (s = sim(i, j)));
     return s;
   };
-  const clusters = clusterBySimilarity(ids.length, sim, {
+  const edges = edgesAbove(best, opts.threshold, sim, opts.exactUpTo ?? EXACT_TRACKS);
+  for (const [i, j, s] of edges) memo.set(i * ids.length + j, s);
+  const clusters = clusterSparse({
+    n: ids.length,
+    edges,
+    similarity: sim,
     threshold: opts.threshold,
     // two tracks in the same frames of one source are two people
     cannotLink: (i, j) => overlapsInSource(tracks[i] as TrackRow, tracks[j] as TrackRow),
@@ -160,11 +182,41 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
       results,
     });
   }
+  const results = persons.flatMap((p) => p.results);
+  const shown = await store.tracks('face', [
+    ...new Set(results.flatMap((r) => (r.trackId ? [r.trackId] : []))),
+  ]);
   return {
     tracksConsidered: ids.length,
     clusters: clusters.length,
     persons,
-    results: persons.flatMap((p) => p.results),
-    tracks: byId,
+    results,
+    tracks: new Map(shown.map((t) => [t.id, t])),
   };
+}
+
+/**
+ * The pairs of sightings at or above the threshold: every pair of a small store; in a large one
+ * the pairs a neighbour search over the sightings' descriptors proposes, each then scored face by
+ * face.
+ */
+function edgesAbove(
+  best: readonly Float32Array[][],
+  threshold: number,
+  sim: (i: number, j: number) => number,
+  exactUpTo: number,
+): Array<[number, number, number]> {
+  const n = best.length;
+  const out: Array<[number, number, number]> = [];
+  const keep = (i: number, j: number): void => {
+    const s = sim(i, j);
+    if (s >= threshold) out.push([i, j, s]);
+  };
+  if (n <= exactUpTo) {
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) keep(i, j);
+    return out;
+  }
+  const descriptors = best.map((faces) => fuseVectors(faces));
+  for (const [i, j] of nearPairs(descriptors, { minCosine: threshold - DESCRIPTOR_MARGIN })) keep(i, j);
+  return out;
 }

@@ -49,6 +49,9 @@ const DETECTION_COLUMNS = [
   'model_id',
 ];
 
+const PLATE_COLUMNS = platesSchema.fields.map((f) => f.name);
+const TRACK_COLUMNS = tracksSchema.fields.map((f) => f.name);
+
 const crashHits = new Map<string, number>();
 
 /**
@@ -397,6 +400,37 @@ export class Store {
     return this.usableFaceVectors(window ? [`(${window})`] : []);
   }
 
+  /**
+   * The identifiable faces of the window, a batch at a time (memory flat in store size): each
+   * face's track, quality and vector (a view into the batch: copy what is kept).
+   */
+  async *streamFaceVectors(
+    filter?: SightingFilter,
+  ): AsyncGenerator<{ track_id: string; quality: number; vector: Float32Array }> {
+    const t = await this.table('faces');
+    if (!t) return;
+    const window = await this.predicate(filter, { start: 'time', end: 'time' });
+    const q = t
+      .query()
+      .where(window ? `usable = 1 AND (${window})` : 'usable = 1')
+      .select(['track_id', 'quality', 'vector']);
+    for await (const batch of q) {
+      const ids = batch.getChild('track_id');
+      const quality = batch.getChild('quality');
+      const vectors = batch.getChild('vector');
+      if (!ids || !quality || !vectors) continue;
+      const flat = vectors.data[0]?.children[0]?.values as Float32Array | undefined;
+      const dims = (vectors.type as { listSize: number }).listSize;
+      const offset = vectors.data[0]?.offset ?? 0;
+      for (let i = 0; i < batch.numRows; i++) {
+        const vector = flat
+          ? flat.subarray((offset + i) * dims, (offset + i + 1) * dims)
+          : Float32Array.from(vectors.get(i) as ArrayLike<number>);
+        yield { track_id: String(ids.get(i)), quality: Number(quality.get(i)), vector };
+      }
+    }
+  }
+
   /** The usable face vectors of these tracks. */
   async faceVectorsOf(
     trackIds: readonly string[],
@@ -488,8 +522,8 @@ export class Store {
     return out;
   }
 
-  /** The readings of these plate tracks. */
-  async plateRowsOfTracks(trackIds: readonly string[]): Promise<PlateRow[]> {
+  /** The readings of these plate tracks (the columns search reads, or with `all` every column). */
+  async plateRowsOfTracks(trackIds: readonly string[], all = false): Promise<PlateRow[]> {
     const t = await this.table('plates');
     if (!t) return [];
     const out: PlateRow[] = [];
@@ -499,7 +533,7 @@ export class Store {
         ...((await t
           .query()
           .where(`track_id IN (${chunk.join(', ')})`)
-          .select([...DETECTION_COLUMNS, 'raw', 'text', 'confidence'])
+          .select(all ? PLATE_COLUMNS : [...DETECTION_COLUMNS, 'raw', 'text', 'confidence'])
           .toArray()) as PlateRow[]),
       );
     }
@@ -629,11 +663,18 @@ export class Store {
   }
 
   /** Tracks of a kind; with `ids`, only those (a search needs the few it hit, not the whole table). */
-  async tracks(kind?: 'face' | 'plate', ids?: readonly string[], where: string[] = []): Promise<TrackRow[]> {
+  async tracks(
+    kind?: 'face' | 'plate',
+    ids?: readonly string[],
+    where: string[] = [],
+    opts: { thumbs?: boolean } = {},
+  ): Promise<TrackRow[]> {
     const t = await this.table('tracks');
     if (!t) return [];
+    const columns = opts.thumbs === false ? TRACK_COLUMNS.filter((c) => c !== 'thumb') : undefined;
     const read = async (where: string[]): Promise<TrackRow[]> => {
       const q = t.query();
+      if (columns) q.select(columns);
       if (where.length > 0) q.where(where.join(' AND '));
       return ((await q.toArray()) as TrackRow[]).map(
         (r) => ({ ...r, thumb: r.thumb ? Buffer.from(r.thumb) : null }) as TrackRow,

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CONFUSABLE_GROUPS, matchPlate } from '../../src/core/plate.js';
 import { PlateTextIndex, patternBigrams } from '../../src/core/plate-index.js';
+import { seededRandom } from '../../src/core/random.js';
 
-/** A small deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const DIGITS = '0123456789';
