@@ -24,6 +24,15 @@ import { filterPredicate, hasFilter, sqlString, type SightingFilter } from './fi
 
 export type { AlertRow, FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 
+/** Above this many rows a table gets B-tree indexes on the columns rows are looked up by. */
+export const SCALAR_INDEX_MIN_ROWS = 50_000;
+
+const SCALAR_INDEXES: ReadonlyArray<[string, string]> = [
+  ['tracks', 'id'],
+  ['plates', 'track_id'],
+  ['faces', 'track_id'],
+];
+
 /** Above this many face rows an ANN index pays; below it searches stay exact. */
 export const ANN_INDEX_MIN_ROWS = 100_000;
 
@@ -98,6 +107,8 @@ export interface StoreCounts {
  */
 export class Store {
   private tables = new Map<string, lancedb.Table>();
+  /** Zones and cameras for filter predicates; dropped by every write of sources or cameras. */
+  private filterContext: Promise<{ zones: Map<string, string>; known: string[] }> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -272,6 +283,7 @@ export class Store {
 
   /** Removes every row of a source: detections first, its sources row last (so a crash midway is redone). */
   async purgeSource(id: string): Promise<void> {
+    this.filterContext = undefined;
     const where = `source_id = ${sqlString(id)}`;
     for (const name of DETECTION_TABLES) {
       const t = await this.table(name);
@@ -290,6 +302,7 @@ export class Store {
   }
 
   async beginSource(row: SourceRow): Promise<void> {
+    this.filterContext = undefined;
     await this.purgeSource(row.id);
     const t = await this.ensure('sources', sourcesSchema);
     await t.add([{ ...row, status: 'indexing' }]);
@@ -604,6 +617,7 @@ export class Store {
    * updates by id, and a failed write leaves the register as it was).
    */
   async putCameras(cameras: readonly Camera[]): Promise<void> {
+    this.filterContext = undefined;
     if (cameras.length === 0) return;
     const t = await this.ensure('cameras', camerasSchema);
     const now = new Date().toISOString();
@@ -657,8 +671,12 @@ export class Store {
     cols: { start: string; end: string },
   ): Promise<string | null> {
     if (!hasFilter(filter)) return null;
-    const zones = new Map([...(await this.cameraMap())].map(([id, c]) => [id, c.timezone]));
-    const known = [...new Set((await this.listSources()).map((s) => s.camera))];
+    // the register's zones and the store's cameras, read once (a search asks for several predicates)
+    this.filterContext ??= (async () => ({
+      zones: new Map([...(await this.cameraMap())].map(([id, c]) => [id, c.timezone])),
+      known: [...new Set((await this.listSources()).map((s) => s.camera))],
+    }))();
+    const { zones, known } = await this.filterContext;
     return filterPredicate(filter, zones, known, cols);
   }
 
@@ -706,6 +724,16 @@ export class Store {
         indexed = true;
       }
     }
+    // the columns searches look rows up by: a B-tree each once a table is large
+    for (const [name, column] of SCALAR_INDEXES) {
+      const t = await this.table(name);
+      if (!t || (await t.countRows()) < SCALAR_INDEX_MIN_ROWS) continue;
+      const existing = await t.listIndices();
+      if (!existing.some((i) => i.columns.includes(column))) {
+        await t.createIndex(column, { config: lancedb.Index.btree() });
+      }
+    }
+    // compaction, and the rows written since folded into the indexes
     for (const name of ['sources', 'faces', 'plates', 'tracks']) {
       const t = await this.table(name);
       if (t) await t.optimize({ cleanupOlderThan: new Date(Date.now() - 7 * 86_400_000) });
