@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { Worker } from 'bullmq';
 import { buildStages } from '../pipeline/default-stages.js';
 import { runIndex } from '../pipeline/index-run.js';
 import { unchanged } from '../pipeline/queue-run.js';
@@ -28,6 +27,7 @@ export function registerWorker(program: Command): void {
       const me = `${hostname()}:${process.pid}`;
       const stages = new Map<string, Promise<Stages>>();
       const line = (s: string): void => void process.stderr.write(`${s}\n`);
+      const { Worker } = await import('bullmq');
       const worker = new Worker<IndexJob, { outcome: 'indexed' | 'skipped'; worker: string }>(
         QUEUE_NAME,
         async (job) => {

@@ -8,7 +8,7 @@
  * two mean vectors (which a few poor frames drag towards everyone else). Measured on the real clips
  * by scripts/eval-faces-cctv.ts (docs/accuracy-faces.md).
  */
-import { cosine, type Vector } from './vector.js';
+import { cosine, fastDot, type Vector } from './vector.js';
 
 export interface ScoredFace {
   vector: Vector;
@@ -30,6 +30,37 @@ export function meanOfTop(sims: readonly number[], k: number): number {
   if (sims.length === 0) return -1;
   const top = [...sims].sort((a, b) => b - a).slice(0, Math.max(1, k));
   return top.reduce((s, v) => s + v, 0) / top.length;
+}
+
+/**
+ * {@link trackSimilarity} of faces already of unit length (cosine = dot product), without
+ * allocating: what clustering a large store runs millions of times.
+ */
+export function unitTrackSimilarity(
+  a: readonly Float32Array[],
+  b: readonly Float32Array[],
+  k: number,
+): number {
+  const top = new Float64Array(Math.max(1, k)).fill(-Infinity);
+  let count = 0;
+  for (const u of a) {
+    for (const v of b) {
+      const s = Math.max(-1, Math.min(1, fastDot(u, v)));
+      count++;
+      if (s <= (top[top.length - 1] as number)) continue;
+      let at = top.length - 1;
+      while (at > 0 && s > (top[at - 1] as number)) {
+        top[at] = top[at - 1] as number;
+        at--;
+      }
+      top[at] = s;
+    }
+  }
+  if (count === 0) return -1;
+  const m = Math.min(count, top.length);
+  let sum = 0;
+  for (let i = 0; i < m; i++) sum += top[i] as number;
+  return sum / m;
 }
 
 /** Similarity of two tracks: the mean of the `k` best cross-similarities of their faces. */

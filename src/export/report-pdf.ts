@@ -1,4 +1,3 @@
-import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { plainText } from '../core/escape.js';
 import { fontFile } from './frames.js';
@@ -17,6 +16,8 @@ const BOTTOM = 62;
  * prints; every page ends with the case, the manifest's SHA-256 and "Page N of M".
  */
 export async function renderPdf(d: ReportData): Promise<Buffer> {
+  // loaded here, not at start: every command pays for what loads at start
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: MARGIN, left: MARGIN, right: MARGIN, bottom: BOTTOM },

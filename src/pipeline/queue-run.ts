@@ -4,7 +4,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Job } from 'bullmq';
 import type { IndexSettings } from '../config/settings.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { JOB_ATTEMPTS, type IndexJob, jobId, openQueue } from '../infra/queue.js';
@@ -49,7 +48,8 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
     }
   }
   const found = await discover(opts.paths);
-  const queue = openQueue(opts.url);
+  const queue = await openQueue(opts.url);
+  const { Job } = await import('bullmq');
   try {
     const jobs = found.candidates.map((c) => {
       const path = resolve(c.path);

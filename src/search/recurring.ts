@@ -3,9 +3,9 @@
  * lists the persons seen in several tracks (or cameras), as search-style results.
  */
 import { clusterSparse } from '../core/cluster-sparse.js';
-import { trackSimilarity } from '../core/identity.js';
+import { unitTrackSimilarity } from '../core/identity.js';
 import { nearPairs } from '../core/neighbours.js';
-import { fuseVectors } from '../core/vector.js';
+import { fuseVectors, l2normalize } from '../core/vector.js';
 import type { SearchResult } from '../core/types.js';
 import type { SightingFilter } from '../store/filter.js';
 import type { Store, TrackRow } from '../store/store.js';
@@ -74,7 +74,7 @@ const BEST_FACES = 5;
 const PAIRS = 3;
 
 /** Up to this many face sightings every pair is compared; above it, pairs come from a neighbour search. */
-export const EXACT_TRACKS = 1500;
+export const EXACT_TRACKS = 1000;
 
 /**
  * Pairs whose track descriptors (normalised mean of their best faces) are at least this much
@@ -108,10 +108,13 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
   }
   const ids = [...kept.keys()].sort();
   const tracks = ids.map((id) => byId.get(id) as TrackRow);
-  const best = ids.map((id) => (kept.get(id) as { vectors: Float32Array[] }).vectors);
+  // unit length once, so that a pair's similarity is dot products only
+  const best = ids.map((id) =>
+    (kept.get(id) as { vectors: Float32Array[] }).vectors.map((v) => l2normalize(v)),
+  );
   kept.clear();
   const sim = (i: number, j: number): number =>
-    trackSimilarity(best[i] as Float32Array[], best[j] as Float32Array[], PAIRS);
+    unitTrackSimilarity(best[i] as Float32Array[], best[j] as Float32Array[], PAIRS);
   // pairs inside a person are read twice more (cohesion, each sighting's score): scored once
   const memo = new Map<number, number>();
   const simOf = (i: number, j: number): number => {

@@ -29,7 +29,8 @@ describe('clusterSparse', () => {
       const sim = (i: number, j: number): number => cosine(v[i] as Float32Array, v[j] as Float32Array);
       const r = seededRandom(seed + 10);
       const banned = new Set<number>();
-      for (let k = 0; k < 40; k++) banned.add(Math.floor(r() * v.length) * v.length + Math.floor(r() * v.length));
+      for (let k = 0; k < 40; k++)
+        banned.add(Math.floor(r() * v.length) * v.length + Math.floor(r() * v.length));
       const cannotLink = (i: number, j: number): boolean =>
         banned.has(i * v.length + j) || banned.has(j * v.length + i);
       const threshold = 0.6;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { bestFaces, meanOfTop, trackSimilarity } from '../../src/core/identity.js';
+import { bestFaces, meanOfTop, trackSimilarity, unitTrackSimilarity } from '../../src/core/identity.js';
+import { seededRandom } from '../../src/core/random.js';
+import { l2normalize } from '../../src/core/vector.js';
 import { clusterBySimilarity } from '../../src/core/cluster.js';
 
 describe('identity by track', () => {
@@ -42,5 +44,23 @@ describe('identity by track', () => {
       [1],
       [2],
     ]);
+  });
+});
+
+describe('unitTrackSimilarity', () => {
+  it('equals trackSimilarity on unit vectors', () => {
+    const r = seededRandom(3);
+    const faces = (n: number): Float32Array[] =>
+      Array.from({ length: n }, () => l2normalize(Array.from({ length: 32 }, () => r() - 0.5)));
+    for (const [x, y] of [
+      [5, 5],
+      [1, 4],
+      [2, 1],
+    ] as const) {
+      const a = faces(x);
+      const b = faces(y);
+      expect(unitTrackSimilarity(a, b, 3)).toBeCloseTo(trackSimilarity(a, b, 3), 6);
+    }
+    expect(unitTrackSimilarity([], [], 3)).toBe(-1);
   });
 });
