@@ -2,7 +2,7 @@ import { matchPlate, normalisePattern, normalisePlate, type PlateMatch } from '.
 import { PlateTextIndex } from '../core/plate-index.js';
 import type { SearchResult } from '../core/types.js';
 import type { SightingFilter } from '../store/filter.js';
-import type { ColumnTable, PlateRow, Store, TrackRow } from '../store/store.js';
+import type { PlateRow, PlateTextColumns, Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
 
 export interface PlatePattern {
@@ -180,10 +180,10 @@ export class PlateCatalogue {
     private readonly read: Csr,
   ) {}
 
-  static of(cols: { tracks: ColumnTable; readings: ColumnTable }): PlateCatalogue {
+  static of(cols: PlateTextColumns): PlateCatalogue {
     const texts: string[] = [];
     const byText = new Map<string, number>();
-    const textOf = (raw: unknown): number => {
+    const textOf = (raw: string | null | undefined): number => {
       if (typeof raw !== 'string') return -1;
       let i = byText.get(raw);
       if (i === undefined) {
@@ -193,38 +193,31 @@ export class PlateCatalogue {
       return i;
     };
     const t = cols.tracks;
-    const ids = t.getChild('id');
-    const tText = t.getChild('text');
-    const tScore = t.getChild('score');
-    const trackIds: string[] = [];
+    const n = t.ids.length;
+    const trackIds = t.ids;
     const rowOf = new Map<string, number>();
-    const trackScore = new Float64Array(t.numRows);
-    const trackText = new Int32Array(t.numRows);
-    for (let i = 0; i < t.numRows; i++) {
-      const id = String(ids?.get(i));
-      rowOf.set(id, i);
-      trackIds.push(id);
-      trackScore[i] = Number(tScore?.get(i));
-      trackText[i] = textOf(tText?.get(i));
+    const trackScore = Float64Array.from(t.scores);
+    const trackText = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      rowOf.set(trackIds[i] as string, i);
+      trackText[i] = textOf(t.texts[i]);
     }
     const r = cols.readings;
-    const rText = r.getChild('text');
-    const rTrack = r.getChild('track_id');
-    const firstReading = new Int32Array(t.numRows).fill(-1);
+    const firstReading = new Int32Array(n).fill(-1);
     const readTrack: number[] = [];
     const readText: number[] = [];
-    for (let i = 0; i < r.numRows; i++) {
-      const row = rowOf.get(String(rTrack?.get(i)));
+    for (let i = 0; i < r.trackIds.length; i++) {
+      const row = rowOf.get(r.trackIds[i] as string);
       if (row === undefined) continue;
       if ((firstReading[row] as number) < 0) firstReading[row] = i;
-      const text = textOf(rText?.get(i));
+      const text = textOf(r.texts[i]);
       if (text < 0) continue;
       readTrack.push(row);
       readText.push(text);
     }
     const withReadings: number[] = [];
     const settledText: number[] = [];
-    for (let i = 0; i < t.numRows; i++) {
+    for (let i = 0; i < n; i++) {
       // a track without a reading is never a hit (it has no evidence frame)
       if ((firstReading[i] as number) >= 0 && (trackText[i] as number) >= 0) {
         withReadings.push(i);
