@@ -233,15 +233,7 @@ export class Grower {
         if (quality > best) best = quality;
         rows.push({
           ...template,
-          id: `${tid}-${i}`,
-          source_id: ctx.id,
-          source_sha256: ctx.sha,
-          camera: ctx.camera,
-          track_id: tid,
-          offset: o,
-          pts: o,
-          sample: Math.round(o * 2),
-          time: new Date(ctx.start + o * 1000).toISOString(),
+          ...detectionAt(ctx, tid, i, o, 2),
           box_x: box[0],
           box_y: box[1],
           box_w: box[2],
@@ -255,24 +247,13 @@ export class Grower {
       const end = offset + (n - 1) * 0.5;
       tracks.push({
         ...trackTemplate,
-        id: tid,
-        kind: 'face',
-        source_id: ctx.id,
-        source_sha256: ctx.sha,
-        camera: ctx.camera,
-        start_offset: t0,
-        end_offset: end,
-        best_offset: t0,
-        best_pts: t0,
+        ...trackSpan(ctx, tid, 'face', t0, end, n),
         best_x: box[0],
         best_y: box[1],
         best_w: box[2],
         best_h: box[3],
-        detections: n,
         score: best,
         usable: usable * n,
-        start_time: new Date(ctx.start + t0 * 1000).toISOString(),
-        end_time: new Date(ctx.start + end * 1000).toISOString(),
       });
       offset = end + 1 + this.r() * 4;
     }
@@ -306,15 +287,7 @@ export class Grower {
         const o = offset + i * 0.2;
         rows.push({
           ...template,
-          id: `${tid}-${i}`,
-          source_id: ctx.id,
-          source_sha256: ctx.sha,
-          camera: ctx.camera,
-          track_id: tid,
-          offset: o,
-          pts: o,
-          sample: Math.round(o * 5),
-          time: new Date(ctx.start + o * 1000).toISOString(),
+          ...detectionAt(ctx, tid, i, o, 5),
           raw: text,
           text,
           confidence: 0.5 + this.r() * 0.5,
@@ -328,20 +301,9 @@ export class Grower {
       const end = offset + (n - 1) * 0.2;
       tracks.push({
         ...trackTemplate,
-        id: tid,
-        kind: 'plate',
-        source_id: ctx.id,
-        source_sha256: ctx.sha,
-        camera: ctx.camera,
-        start_offset: t0,
-        end_offset: end,
-        best_offset: t0,
-        best_pts: t0,
-        detections: n,
+        ...trackSpan(ctx, tid, 'plate', t0, end, n),
         text: settled,
         score: 0.5 + this.r() * 0.5,
-        start_time: new Date(ctx.start + t0 * 1000).toISOString(),
-        end_time: new Date(ctx.start + end * 1000).toISOString(),
       });
       offset = end + 0.5 + this.r() * 3;
     }
@@ -424,6 +386,46 @@ interface Ctx {
   sha: string;
   camera: string;
   start: number;
+}
+
+/** The columns every detection row of a synthetic source shares: detection i of track `tid` at `o` s. */
+function detectionAt(ctx: Ctx, tid: string, i: number, o: number, samplesPerSecond: number) {
+  return {
+    id: `${tid}-${i}`,
+    source_id: ctx.id,
+    source_sha256: ctx.sha,
+    camera: ctx.camera,
+    track_id: tid,
+    offset: o,
+    pts: o,
+    sample: Math.round(o * samplesPerSecond),
+    time: new Date(ctx.start + o * 1000).toISOString(),
+  };
+}
+
+/** The columns every synthetic track shares: its source, span and times (best frame: its first). */
+function trackSpan(
+  ctx: Ctx,
+  tid: string,
+  kind: 'face' | 'plate',
+  t0: number,
+  end: number,
+  detections: number,
+) {
+  return {
+    id: tid,
+    kind,
+    source_id: ctx.id,
+    source_sha256: ctx.sha,
+    camera: ctx.camera,
+    start_offset: t0,
+    end_offset: end,
+    best_offset: t0,
+    best_pts: t0,
+    detections,
+    start_time: new Date(ctx.start + t0 * 1000).toISOString(),
+    end_time: new Date(ctx.start + end * 1000).toISOString(),
+  };
 }
 
 /**
