@@ -39,6 +39,13 @@ const baseline = opt('--baseline');
 const baselineMax = Number(opt('--baseline-max') ?? Infinity);
 const timeoutS = Number(opt('--timeout') ?? 600);
 const maxRssMb = Number(opt('--max-rss-mb') ?? 8000);
+// --queries 'plate exact,search face': only these (by name; 'none' grows the store and stops)
+const only = opt('--queries')
+  ?.split(',')
+  .map((q) => q.trim());
+// --reuse-store: measure the store an earlier run grew (bench-out/search/store, the largest size
+// given) after running maintenance on it again, instead of growing a new one
+const reuse = argv.includes('--reuse-store');
 const OUT = join(PROJECT_ROOT, 'bench-out', 'search');
 const BIN = join(PROJECT_ROOT, 'bin', 'sightline.js');
 if (baseline !== undefined && !existsSync(join(baseline, 'bin/sightline.js'))) {
@@ -88,7 +95,11 @@ const probe = planted[Math.floor(r() * planted.length)] as string;
 const misread = planter.misread(probe);
 
 const storeDir = join(OUT, 'store');
-await rm(storeDir, { recursive: true, force: true });
+if (reuse && !existsSync(join(storeDir, 'meta.lance'))) {
+  process.stderr.write(`--reuse-store: no store at ${storeDir}; run once without it\n`);
+  process.exit(2);
+}
+if (!reuse) await rm(storeDir, { recursive: true, force: true });
 const largest = sizes[sizes.length - 1] ?? 10000;
 const grower = new Grower(seed, {
   faces: largest,
@@ -115,7 +126,7 @@ const plateFound = (plates: string[]) => (stdout: string) => {
     : `${missing.length} planted plate(s) not found (${missing.slice(0, 3).join(', ')})`;
 };
 
-const queries: Query[] = [
+const allQueries: Query[] = [
   {
     name: 'search face',
     args: ['search', 'face', photo],
@@ -150,6 +161,7 @@ const queries: Query[] = [
   },
   { name: 'search recurring', args: ['search', 'recurring'], check: () => null },
 ];
+const queries = allQueries.filter((q) => !only || only.includes(q.name));
 
 function parseResults(stdout: string): Array<{ pattern?: string; text?: string; trackId?: string }> {
   try {
@@ -177,13 +189,16 @@ interface Row {
 const rows: Row[] = [];
 const grownAt: Array<{ size: number; growSeconds: number; maintainSeconds: number }> = [];
 let state: GrowState = { faces: 0, readings: 0, sources: 0, plantedPlates: 0, plantedFaceTracks: 0 };
-for (const size of sizes) {
+for (const size of reuse ? [largest] : sizes) {
   const t0 = performance.now();
   const store = await Store.open(storeDir, { create: true });
-  const step = new Grower(seed, { ...grower.planFor(size), seed: 20 + size });
-  state = await step.grow(store, state, (s) => {
-    if (process.stderr.isTTY) process.stderr.write(`\rgrowing: ${s.faces} faces, ${s.readings} readings   `);
-  });
+  if (!reuse) {
+    const step = new Grower(seed, { ...grower.planFor(size), seed: 20 + size });
+    state = await step.grow(store, state, (s) => {
+      if (process.stderr.isTTY)
+        process.stderr.write(`\rgrowing: ${s.faces} faces, ${s.readings} readings   `);
+    });
+  }
   const grown = (performance.now() - t0) / 1000;
   const t1 = performance.now();
   await store.maintain();
@@ -237,7 +252,7 @@ const cell = (x: Row | undefined): string =>
 process.stdout.write(
   `\nSearch bench (${cpus().length} cores), store grown to each size (faces = readings)\n`,
 );
-for (const size of sizes) {
+for (const size of reuse ? [largest] : sizes) {
   process.stdout.write(
     `\n| ${size.toLocaleString('en')} | current${baseline ? ' | baseline' : ''} |\n|---|---|${baseline ? '---|' : ''}\n`,
   );
