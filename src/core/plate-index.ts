@@ -53,7 +53,42 @@ export interface PlateTextIndexStats {
   checked: number;
 }
 
+/**
+ * Strings kept as one string and where each ends (what a saved index decodes without making a
+ * million small strings up front).
+ */
+export class TextList {
+  private constructor(
+    readonly joined: string,
+    /** ends[i]: where string i ends in `joined` (string i starts where i - 1 ends). */
+    readonly ends: Int32Array,
+  ) {}
+
+  static of(list: readonly string[]): TextList {
+    const ends = new Int32Array(list.length);
+    let at = 0;
+    for (let i = 0; i < list.length; i++) ends[i] = at += (list[i] as string).length;
+    return new TextList(list.join(''), ends);
+  }
+
+  static fromParts(joined: string, ends: Int32Array): TextList {
+    if (ends.length > 0 && ends[ends.length - 1] !== joined.length) {
+      throw new Error('text list: ends do not match the text');
+    }
+    return new TextList(joined, ends);
+  }
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  get(i: number): string {
+    return this.joined.substring(i > 0 ? (this.ends[i - 1] as number) : 0, this.ends[i] as number);
+  }
+}
+
 export class PlateTextIndex {
+  readonly texts: TextList;
   /** CSR postings: texts holding bigram g are postings[start[g] .. start[g + 1]). */
   private readonly start: Int32Array;
   private readonly postings: Int32Array;
@@ -64,13 +99,38 @@ export class PlateTextIndex {
   readonly stats: PlateTextIndexStats;
 
   /** `texts`: distinct normalised plate texts (A-Z, 0-9). */
-  constructor(readonly texts: readonly string[]) {
+  constructor(texts: readonly string[] | TextList, parts?: { start: Int32Array; postings: Int32Array }) {
+    this.texts = texts instanceof TextList ? texts : TextList.of(texts);
+    const n = this.texts.length;
+    if (parts) {
+      if (parts.start.length !== S * S + 1 || parts.start[S * S] !== parts.postings.length) {
+        throw new Error('plate index: postings do not match');
+      }
+      this.start = parts.start;
+      this.postings = parts.postings;
+    } else [this.start, this.postings] = PlateTextIndex.build(this.texts);
+    this.count = new Int32Array(n);
+    this.stamp = new Int32Array(n).fill(-1);
+    this.touched = new Int32Array(n);
+    this.stats = { texts: n, checked: 0 };
+  }
+
+  /** An index from the postings {@link postingsParts} gave (a saved index), not rebuilt. */
+  static fromParts(texts: TextList, start: Int32Array, postings: Int32Array): PlateTextIndex {
+    return new PlateTextIndex(texts, { start, postings });
+  }
+
+  postingsParts(): { start: Int32Array; postings: Int32Array } {
+    return { start: this.start, postings: this.postings };
+  }
+
+  private static build(texts: TextList): [Int32Array, Int32Array] {
     const n = texts.length;
     const grams = S * S;
     const perText: Int32Array[] = [];
     const sizes = new Int32Array(grams + 1);
     for (let i = 0; i < n; i++) {
-      const t = texts[i] as string;
+      const t = texts.get(i);
       const seen = new Set<number>();
       for (let k = 0; k + 1 < t.length; k++) {
         const g = bigramCode(t[k] as string, t[k + 1] as string);
@@ -80,20 +140,17 @@ export class PlateTextIndex {
       perText.push(arr);
       for (const g of arr) sizes[g + 1] = (sizes[g + 1] as number) + 1;
     }
-    this.start = new Int32Array(grams + 1);
-    for (let g = 0; g < grams; g++) this.start[g + 1] = (this.start[g] as number) + (sizes[g + 1] as number);
-    this.postings = new Int32Array(this.start[grams] as number);
-    const fill = this.start.slice(0, grams);
+    const start = new Int32Array(grams + 1);
+    for (let g = 0; g < grams; g++) start[g + 1] = (start[g] as number) + (sizes[g + 1] as number);
+    const postings = new Int32Array(start[grams] as number);
+    const fill = start.slice(0, grams);
     for (let i = 0; i < n; i++) {
       for (const g of perText[i] as Int32Array) {
-        this.postings[fill[g] as number] = i;
+        postings[fill[g] as number] = i;
         fill[g] = (fill[g] as number) + 1;
       }
     }
-    this.count = new Int32Array(n);
-    this.stamp = new Int32Array(n).fill(-1);
-    this.touched = new Int32Array(n);
-    this.stats = { texts: n, checked: 0 };
+    return [start, postings];
   }
 
   /**
@@ -108,7 +165,7 @@ export class PlateTextIndex {
     const out: TextMatch[] = [];
     const check = (i: number): void => {
       this.stats.checked++;
-      const m = matchNormalised(p, this.texts[i] as string, exact, budget);
+      const m = matchNormalised(p, this.texts.get(i), exact, budget);
       if (m) out.push({ text: i, match: m });
     };
     if (need <= 0) {

@@ -1,8 +1,8 @@
-import { matchPlate, normalisePattern, normalisePlate, type PlateMatch } from '../core/plate.js';
-import { PlateTextIndex } from '../core/plate-index.js';
+import { matchPlate, normalisePattern, type PlateMatch } from '../core/plate.js';
+import { PlateCatalogue } from '../core/plate-catalogue.js';
 import type { SearchResult } from '../core/types.js';
-import type { SightingFilter } from '../store/filter.js';
-import type { PlateRow, PlateTextColumns, Store, TrackRow } from '../store/store.js';
+import { hasFilter, type SightingFilter } from '../store/filter.js';
+import type { PlateRow, Store, TrackRow } from '../store/store.js';
 import { SourceCache, sightingResult } from './results.js';
 
 export interface PlatePattern {
@@ -51,9 +51,12 @@ export async function searchPlates(
     },
     opts.window,
   );
-  const catalogue = PlateCatalogue.of(await store.plateTextColumns(where, opts.window?.sources));
-  const index = new PlateTextIndex(catalogue.texts);
-  const ranked = patterns.map((p) => catalogue.rank(index, p.pattern, opts.exact));
+  // the catalogue maintenance saved, when the store is as it was then and nothing is filtered;
+  // else one made from the columns of the rows the filters keep
+  const catalogue =
+    (where.length === 0 && !hasFilter(opts.window) ? await store.savedPlateCatalogue() : null) ??
+    PlateCatalogue.of(await store.plateTextColumns(where, opts.window?.sources));
+  const ranked = patterns.map((p) => catalogue.rank(p.pattern, opts.exact));
 
   // Whole rows of the tracks each pattern lists, read together for every pattern; again for a
   // pattern whose hits lay in sources not complete (they are passed over), until it has enough.
@@ -67,7 +70,7 @@ export async function searchPlates(
       const list = ranked[k] as number[];
       const need = opts.limit - (hitsOf[k] as Hit[]).length;
       for (let c = next[k] as number; c < list.length && c < (next[k] as number) + need; c++) {
-        const id = catalogue.trackIds[list[c] as number] as string;
+        const id = catalogue.trackIds.get(list[c] as number);
         if (!rows.has(id)) wanted.add(id);
       }
     }
@@ -79,7 +82,7 @@ export async function searchPlates(
       const hits = hitsOf[k] as Hit[];
       const end = Math.min(list.length, (next[k] as number) + opts.limit - hits.length);
       for (let c = next[k] as number; c < end; c++) {
-        const row = rows.get(catalogue.trackIds[list[c] as number] as string);
+        const row = rows.get(catalogue.trackIds.get(list[c] as number));
         if (!row || !(await sources.get(row.track.source_id))) continue;
         const hit = trackHit(p.pattern, row.track, row.readings, opts.exact);
         if (hit) hits.push(hit);
@@ -160,130 +163,6 @@ export function trackHit(pattern: string, track: TrackRow, readings: PlateRow[],
     best = { track, cost: raw.m.cost, score: raw.m.score * raw.r.confidence, evidence: raw.r };
   }
   return best ?? null;
-}
-
-const PLAIN = /^[A-Z0-9]*$/;
-
-/**
- * The plate tracks and readings of a search as arrays: distinct texts (each matched once), which
- * tracks hold each text settled or read, and each track's score and first reading (the order the
- * store keeps them, which breaks ties as a scan of the rows would).
- */
-export class PlateCatalogue {
-  private constructor(
-    readonly texts: string[],
-    readonly trackIds: string[],
-    private readonly trackScore: Float64Array,
-    private readonly firstReading: Int32Array,
-    /** CSR: text → track rows whose settled text it is; text → track rows of its readings. */
-    private readonly settled: Csr,
-    private readonly read: Csr,
-  ) {}
-
-  static of(cols: PlateTextColumns): PlateCatalogue {
-    const texts: string[] = [];
-    const byText = new Map<string, number>();
-    const textOf = (raw: string | null | undefined): number => {
-      if (typeof raw !== 'string') return -1;
-      let i = byText.get(raw);
-      if (i === undefined) {
-        byText.set(raw, (i = texts.length));
-        texts.push(PLAIN.test(raw) ? raw : normalisePlate(raw));
-      }
-      return i;
-    };
-    const t = cols.tracks;
-    const n = t.ids.length;
-    const trackIds = t.ids;
-    const rowOf = new Map<string, number>();
-    const trackScore = Float64Array.from(t.scores);
-    const trackText = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      rowOf.set(trackIds[i] as string, i);
-      trackText[i] = textOf(t.texts[i]);
-    }
-    const r = cols.readings;
-    const firstReading = new Int32Array(n).fill(-1);
-    const readTrack: number[] = [];
-    const readText: number[] = [];
-    for (let i = 0; i < r.trackIds.length; i++) {
-      const row = rowOf.get(r.trackIds[i] as string);
-      if (row === undefined) continue;
-      if ((firstReading[row] as number) < 0) firstReading[row] = i;
-      const text = textOf(r.texts[i]);
-      if (text < 0) continue;
-      readTrack.push(row);
-      readText.push(text);
-    }
-    const withReadings: number[] = [];
-    const settledText: number[] = [];
-    for (let i = 0; i < n; i++) {
-      // a track without a reading is never a hit (it has no evidence frame)
-      if ((firstReading[i] as number) >= 0 && (trackText[i] as number) >= 0) {
-        withReadings.push(i);
-        settledText.push(trackText[i] as number);
-      }
-    }
-    return new PlateCatalogue(
-      texts,
-      trackIds,
-      trackScore,
-      firstReading,
-      csr(texts.length, settledText, withReadings),
-      csr(texts.length, readText, readTrack),
-    );
-  }
-
-  /**
-   * The track rows a pattern matches, ranked as search lists them: cheapest match (settled text or
-   * any reading), then the track's score, then the store's order.
-   */
-  rank(index: PlateTextIndex, pattern: string, exact: boolean): number[] {
-    const cost = new Map<number, number>();
-    const note = (row: number, c: number): void => {
-      const prev = cost.get(row);
-      if (prev === undefined || c < prev) cost.set(row, c);
-    };
-    for (const m of index.match(pattern, { exact })) {
-      this.settled.each(m.text, (row) => note(row, m.match.cost));
-      this.read.each(m.text, (row) => note(row, m.match.cost));
-    }
-    return [...cost.entries()]
-      .sort(
-        (a, b) =>
-          a[1] - b[1] ||
-          (this.trackScore[b[0]] as number) - (this.trackScore[a[0]] as number) ||
-          (this.firstReading[a[0]] as number) - (this.firstReading[b[0]] as number),
-      )
-      .map(([row]) => row);
-  }
-}
-
-/** Lists of rows by key, in compressed sparse rows. */
-class Csr {
-  constructor(
-    private readonly start: Int32Array,
-    private readonly items: Int32Array,
-  ) {}
-
-  each(key: number, fn: (item: number) => void): void {
-    const end = this.start[key + 1] as number;
-    for (let k = this.start[key] as number; k < end; k++) fn(this.items[k] as number);
-  }
-}
-
-function csr(keys: number, keyOf: readonly number[], items: readonly number[]): Csr {
-  const start = new Int32Array(keys + 1);
-  for (const k of keyOf) start[k + 1] = (start[k + 1] as number) + 1;
-  for (let k = 0; k < keys; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
-  const fill = start.slice(0, keys);
-  const out = new Int32Array(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const k = keyOf[i] as number;
-    out[fill[k] as number] = items[i] as number;
-    fill[k] = (fill[k] as number) + 1;
-  }
-  return new Csr(start, out);
 }
 
 /** Watchlist file: one `pattern[,label]` a line; blank lines and lines starting with # are ignored. */

@@ -1,7 +1,8 @@
 import type { Schema } from 'apache-arrow';
 import * as lancedb from '@lancedb/lancedb';
 import { mkdirSync } from 'node:fs';
-import { access, readdir, stat } from 'node:fs/promises';
+import { access, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import {
   camerasSchema,
@@ -20,6 +21,13 @@ import {
   alertsSchema,
 } from './schema.js';
 import type { Camera } from '../core/cameras.js';
+import {
+  decodePlateCatalogue,
+  encodePlateCatalogue,
+  PlateCatalogue,
+  plateCatalogueMeta,
+  type PlateTextColumns,
+} from '../core/plate-catalogue.js';
 import { filterPredicate, hasFilter, sqlString, type SightingFilter } from './filter.js';
 
 export type { AlertRow, FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
@@ -80,11 +88,10 @@ export function crashPoint(point: string): void {
 
 export { sqlString } from './filter.js';
 
-/** What plate search reads of every plate track and reading (store order). */
-export interface PlateTextColumns {
-  tracks: { ids: string[]; texts: Array<string | null>; scores: number[] };
-  readings: { texts: Array<string | null>; trackIds: string[] };
-}
+export type { PlateTextColumns } from '../core/plate-catalogue.js';
+
+/** The plate catalogue maintenance saves in the store folder (see savedPlateCatalogue). */
+export const PLATE_CATALOGUE_FILE = 'plate-catalogue.bin';
 
 /** The part of an Arrow table (LanceDB's copy of apache-arrow) a column scan reads. */
 interface ArrowColumns {
@@ -593,7 +600,6 @@ export class Store {
   }
 
   /** Alerts already raised for this watchlist entry in this source. */
-  /** Alerts already raised for this watchlist entry in this source. */
   async alertsOf(entry: string, sourceId: string): Promise<AlertRow[]> {
     const t = await this.table('alerts');
     if (!t) return [];
@@ -777,7 +783,54 @@ export class Store {
       const t = await this.table(name);
       if (t) await t.optimize({ cleanupOlderThan: new Date(Date.now() - 7 * 86_400_000) });
     }
+    await this.savePlateCatalogue();
     return { indexed };
+  }
+
+  /**
+   * Plate search's catalogue of every plate track and reading (distinct texts, their bigram
+   * postings, which tracks hold them), saved beside the tables with the versions of the tables it
+   * was made from: a search reads one file instead of every reading. Written whole to a temporary
+   * file and renamed, so a reader sees the old file or the new one.
+   */
+  private async savePlateCatalogue(): Promise<void> {
+    const file = join(this.dir, PLATE_CATALOGUE_FILE);
+    const versions = await this.plateVersions();
+    if (!versions) {
+      await rm(file, { force: true });
+      return;
+    }
+    const catalogue = PlateCatalogue.of(await this.plateTextColumns([]));
+    const bytes = encodePlateCatalogue(catalogue, { ...versions, tracks: catalogue.tracks });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, file);
+  }
+
+  /**
+   * The catalogue maintenance saved, or null when there is none or the plate tracks or readings
+   * were written since (then search reads the columns instead: slower, the same answer).
+   */
+  async savedPlateCatalogue(): Promise<PlateCatalogue | null> {
+    const bytes = await readFile(join(this.dir, PLATE_CATALOGUE_FILE)).catch(() => null);
+    if (!bytes) return null;
+    const versions = await this.plateVersions();
+    try {
+      const meta = plateCatalogueMeta(bytes);
+      if (!versions || meta.tracksVersion !== versions.tracksVersion) return null;
+      if (meta.platesVersion !== versions.platesVersion) return null;
+      return decodePlateCatalogue(bytes);
+    } catch {
+      // a damaged file is only a lost shortcut: the columns give the same answer
+      return null;
+    }
+  }
+
+  private async plateVersions(): Promise<{ tracksVersion: number; platesVersion: number } | null> {
+    const tracks = await this.table('tracks');
+    const plates = await this.table('plates');
+    if (!tracks || !plates) return null;
+    return { tracksVersion: await tracks.version(), platesVersion: await plates.version() };
   }
 
   close(): void {

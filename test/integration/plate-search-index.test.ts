@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Grower, rng, syntheticSeed } from '../../scripts/lib/grow-store.js';
+import { Grower, rng, syntheticSeed, type GrowState } from '../../scripts/lib/grow-store.js';
 import { searchPlates, type PlatePattern, type PlateSearchOptions } from '../../src/search/plates.js';
 import { Store } from '../../src/store/store.js';
 import { searchPlatesByScan } from '../helpers/plate-search-scan.js';
@@ -16,6 +16,7 @@ describe('plate search through the text index', () => {
   const planted: string[] = [];
   let grower: Grower;
   let sources: string[] = [];
+  let grown: GrowState;
 
   beforeAll(async () => {
     grower = new Grower(syntheticSeed(), {
@@ -36,7 +37,13 @@ describe('plate search through the text index', () => {
       seed: 3,
     });
     store = await Store.open(`${dir}/store`, { create: true });
-    await grower.grow(store, { faces: 0, readings: 0, sources: 0, plantedPlates: 0, plantedFaceTracks: 0 });
+    grown = await grower.grow(store, {
+      faces: 0,
+      readings: 0,
+      sources: 0,
+      plantedPlates: 0,
+      plantedFaceTracks: 0,
+    });
     sources = (await store.listSources()).map((s) => s.id);
   }, 120_000);
 
@@ -81,6 +88,43 @@ describe('plate search through the text index', () => {
     const opts: PlateSearchOptions = { exact: false, limit: 20, window: { sources: sources.slice(1, 3) } };
     const list = patterns();
     expect(await searchPlates(store, list, opts)).toEqual(await searchPlatesByScan(store, list, opts));
+  });
+
+  it('before maintenance there is no saved catalogue (search read the columns above)', async () => {
+    expect(await store.savedPlateCatalogue()).toBeNull();
+  });
+
+  // maintenance saves the catalogue: unfiltered searches read it instead of the columns
+  for (const [name, extra] of cases.filter(([, o]) => !o.window)) {
+    it(`lists what the scan lists from the catalogue maintenance saved: ${name}`, async () => {
+      await store.maintain();
+      expect(await store.savedPlateCatalogue()).not.toBeNull();
+      const opts: PlateSearchOptions = { exact: false, limit: 50, ...extra };
+      const list = patterns();
+      const indexed = await searchPlates(store, list, opts);
+      expect(indexed.length).toBeGreaterThan(0);
+      expect(indexed).toEqual(await searchPlatesByScan(store, list, opts));
+    });
+  }
+
+  it('a store written since maintenance is searched through its columns, with the new rows', async () => {
+    await store.maintain();
+    const late = 'LATE123';
+    const more = new Grower(syntheticSeed(), {
+      faces: 0,
+      readings: grown.readings + 1000,
+      planted: [...planted, late],
+      plantedCopies: 0,
+      perSource: 1000,
+      seed: 4,
+    });
+    grown = await more.grow(store, grown);
+    expect(await store.savedPlateCatalogue()).toBeNull();
+    const list = [{ pattern: late }, ...patterns()];
+    const opts: PlateSearchOptions = { exact: false, limit: 20 };
+    const hits = await searchPlates(store, list, opts);
+    expect(hits.some((h) => h.pattern === late && h.text === late)).toBe(true);
+    expect(hits).toEqual(await searchPlatesByScan(store, list, opts));
   });
 
   it('finds every planted plate with a watchlist of them, one result set in one pass', async () => {
