@@ -8,7 +8,40 @@
  * pairs with all pairs).
  */
 import { seededRandom } from './random.js';
-import { fastDot as dot } from './vector.js';
+
+/**
+ * Dot products of every row of `a` (`rows` × `dims`, row-major) with every row of `b` (`cols` ×
+ * `dims`): `rows` × `cols`, row-major. The search's only arithmetic, behind this interface so a
+ * native matrix product (ml/onnx/dots.ts: onnxruntime's Gemm, ~100× a JavaScript loop) can do it.
+ */
+export type DotBlock = (
+  a: Float32Array,
+  rows: number,
+  b: Float32Array,
+  cols: number,
+  dims: number,
+) => Promise<Float32Array>;
+
+/** {@link DotBlock} in JavaScript (tests, and where no native product is given). */
+export const jsDotBlock: DotBlock = (a, rows, b, cols, dims) => {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const ra = r * dims;
+    for (let c = 0; c < cols; c++) {
+      const cb = c * dims;
+      let s0 = 0;
+      let s1 = 0;
+      let d = 0;
+      for (; d + 1 < dims; d += 2) {
+        s0 += (a[ra + d] as number) * (b[cb + d] as number);
+        s1 += (a[ra + d + 1] as number) * (b[cb + d + 1] as number);
+      }
+      if (d < dims) s0 += (a[ra + d] as number) * (b[cb + d] as number);
+      out[r * cols + c] = s0 + s1;
+    }
+  }
+  return Promise.resolve(out);
+};
 
 export interface NearPairOptions {
   /** Pairs with a dot product at or above this are returned. */
@@ -20,122 +53,206 @@ export interface NearPairOptions {
   /** Vectors k-means trains on (default 16 a cell, at most 20,000). */
   sample?: number;
   iterations?: number;
+  /** The dot products (default {@link jsDotBlock}). */
+  dots?: DotBlock;
 }
 
-function normalise(v: Float32Array): Float32Array {
-  const n = Math.sqrt(dot(v, v)) || 1;
-  for (let i = 0; i < v.length; i++) v[i] = (v[i] as number) / n;
-  return v;
+/** At most this many dot products are asked of the kernel at once (64 MB of answers). */
+const BLOCK = 1 << 24;
+
+/** Rows of `vectors` (each `dims` long) at `ids`, packed one after another. */
+function pack(vectors: readonly Float32Array[], ids: ArrayLike<number>, dims: number): Float32Array {
+  const out = new Float32Array(ids.length * dims);
+  for (let k = 0; k < ids.length; k++) out.set(vectors[ids[k] as number] as Float32Array, k * dims);
+  return out;
 }
 
-/** Spherical k-means centroids of `vectors` (unit length). */
-export function trainCells(
+/** The vectors less `mean`, each of unit length again (rows `ids`, packed). */
+function packCentred(
   vectors: readonly Float32Array[],
-  cells: number,
-  sample: number,
-  iterations: number,
-): Float32Array[] {
-  const rnd = seededRandom(17);
-  const pool = [...vectors.keys()];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [pool[i], pool[j]] = [pool[j] as number, pool[i] as number];
-  }
-  const train = pool.slice(0, Math.min(sample, pool.length)).map((i) => vectors[i] as Float32Array);
-  const k = Math.max(1, Math.min(cells, train.length));
-  let centroids: Float32Array[] = train.slice(0, k).map((v) => Float32Array.from(v));
-  const dims = centroids[0]?.length ?? 0;
-  for (let it = 0; it < iterations; it++) {
-    const sums = centroids.map(() => new Float32Array(dims));
-    const counts = new Int32Array(k);
-    for (const v of train) {
-      const c = nearest(centroids, v, 1)[0] as number;
-      const s = sums[c] as Float32Array;
-      for (let d = 0; d < dims; d++) s[d] = (s[d] as number) + (v[d] as number);
-      counts[c] = (counts[c] as number) + 1;
+  ids: ArrayLike<number>,
+  mean: Float32Array,
+): Float32Array {
+  const dims = mean.length;
+  const out = new Float32Array(ids.length * dims);
+  for (let k = 0; k < ids.length; k++) {
+    const v = vectors[ids[k] as number] as Float32Array;
+    let norm = 0;
+    for (let d = 0; d < dims; d++) {
+      const x = (v[d] as number) - (mean[d] as number);
+      out[k * dims + d] = x;
+      norm += x * x;
     }
-    // an empty cell keeps its centroid
-    centroids = sums.map((s, c) =>
-      (counts[c] as number) > 0 ? normalise(s) : (centroids[c] as Float32Array),
-    );
+    const inv = 1 / (Math.sqrt(norm) || 1);
+    for (let d = 0; d < dims; d++) out[k * dims + d] = (out[k * dims + d] as number) * inv;
   }
-  return centroids;
+  return out;
 }
 
-/** Indices of the `m` centroids nearest `v`, nearest first. */
-function nearest(centroids: readonly Float32Array[], v: Float32Array, m: number): number[] {
-  const ids = new Int32Array(m).fill(-1);
-  const sims = new Float64Array(m).fill(-Infinity);
-  for (let c = 0; c < centroids.length; c++) {
-    const s = dot(centroids[c] as Float32Array, v);
-    if (s <= (sims[m - 1] as number)) continue;
-    // insert in order
-    let k = m - 1;
-    while (k > 0 && s > (sims[k - 1] as number)) {
-      sims[k] = sims[k - 1] as number;
-      ids[k] = ids[k - 1] as number;
-      k--;
-    }
-    sims[k] = s;
-    ids[k] = c;
-  }
-  return [...ids].filter((c) => c >= 0);
+function meanOf(vectors: readonly Float32Array[], dims: number): Float32Array {
+  const sum = new Float64Array(dims);
+  for (const v of vectors) for (let d = 0; d < dims; d++) sum[d] = (sum[d] as number) + (v[d] as number);
+  return Float32Array.from(sum, (x) => x / Math.max(1, vectors.length));
 }
 
 /**
- * Pairs (i < j) of `vectors` (unit length) with a dot product ≥ `minCosine` found in the cells
- * each vector probes, with that dot product.
+ * The `m` nearest cells of each vector `ids` (centred), nearest first: ids.length × m, row-major.
  */
-export function nearPairs(
+async function nearestCells(
   vectors: readonly Float32Array[],
-  opts: NearPairOptions,
-): Array<[number, number, number]> {
-  const n = vectors.length;
-  const wanted = opts.probes ?? 8;
-  // cells C and probes P cost C + P n / C dot products a vector: least at C = √(P n)
-  const cells = opts.cells ?? Math.max(1, Math.round(Math.sqrt(wanted * n)));
-  const probes = Math.min(wanted, cells);
-  // k-means on 16 vectors a cell is enough to place the cells (it is the search that must be exact)
-  // Cells are made and searched on the vectors less their mean: face embeddings share a large
-  // common component (|mean| about 0.3), around which k-means makes a few giant cells and many
-  // small ones, and a search through giant cells is a scan. The mean removed, the cells are even;
-  // which pairs count is still decided on the vectors as given.
-  const centred = centre(vectors);
-  const centroids = trainCells(
-    centred,
-    cells,
-    opts.sample ?? Math.min(20_000, 16 * cells),
-    opts.iterations ?? 5,
-  );
-  const members: number[][] = centroids.map(() => []);
-  for (let i = 0; i < n; i++)
-    (members[nearest(centroids, centred[i] as Float32Array, 1)[0] as number] as number[]).push(i);
-  const seen = new Set<number>();
-  const out: Array<[number, number, number]> = [];
-  for (let i = 0; i < n; i++) {
-    const v = vectors[i] as Float32Array;
-    for (const c of nearest(centroids, centred[i] as Float32Array, probes)) {
-      for (const j of members[c] as number[]) {
-        if (j === i) continue;
-        const a = Math.min(i, j);
-        const b = Math.max(i, j);
-        const key = a * n + b;
-        if (seen.has(key)) continue;
-        const s = dot(v, vectors[j] as Float32Array);
-        if (s < opts.minCosine) continue;
-        seen.add(key);
-        out.push([a, b, s]);
+  ids: ArrayLike<number>,
+  mean: Float32Array,
+  centroids: Float32Array,
+  cells: number,
+  m: number,
+  dots: DotBlock,
+): Promise<Int32Array> {
+  const dims = mean.length;
+  const out = new Int32Array(ids.length * m).fill(-1);
+  const sims = new Float64Array(m);
+  const step = Math.max(1, Math.floor(BLOCK / cells));
+  for (let from = 0; from < ids.length; from += step) {
+    const chunk = Array.prototype.slice.call(ids, from, Math.min(ids.length, from + step)) as number[];
+    const s = await dots(packCentred(vectors, chunk, mean), chunk.length, centroids, cells, dims);
+    for (let r = 0; r < chunk.length; r++) {
+      const row = (from + r) * m;
+      sims.fill(-Infinity);
+      for (let c = 0; c < cells; c++) {
+        const x = s[r * cells + c] as number;
+        if (x <= (sims[m - 1] as number)) continue;
+        let k = m - 1;
+        while (k > 0 && x > (sims[k - 1] as number)) {
+          sims[k] = sims[k - 1] as number;
+          out[row + k] = out[row + k - 1] as number;
+          k--;
+        }
+        sims[k] = x;
+        out[row + k] = c;
       }
     }
   }
   return out;
 }
 
-/** The vectors less their mean, each of unit length again. */
-function centre(vectors: readonly Float32Array[]): Float32Array[] {
+/** Spherical k-means centroids (packed, unit length) of the centred vectors `ids`. */
+async function trainCells(
+  vectors: readonly Float32Array[],
+  ids: number[],
+  mean: Float32Array,
+  cells: number,
+  iterations: number,
+  dots: DotBlock,
+): Promise<{ centroids: Float32Array; cells: number }> {
+  const dims = mean.length;
+  const k = Math.max(1, Math.min(cells, ids.length));
+  const train = packCentred(vectors, ids, mean);
+  let centroids = train.slice(0, k * dims);
+  const all = Array.from(ids.keys());
+  for (let it = 0; it < iterations; it++) {
+    // the training rows are already centred: a mean of zero leaves them as they are
+    const home = await nearestCells(
+      Array.from({ length: ids.length }, (_, r) => train.subarray(r * dims, (r + 1) * dims)),
+      all,
+      new Float32Array(dims),
+      centroids,
+      k,
+      1,
+      dots,
+    );
+    const sums = new Float64Array(k * dims);
+    const counts = new Int32Array(k);
+    for (let r = 0; r < ids.length; r++) {
+      const c = home[r] as number;
+      counts[c] = (counts[c] as number) + 1;
+      for (let d = 0; d < dims; d++)
+        sums[c * dims + d] = (sums[c * dims + d] as number) + (train[r * dims + d] as number);
+    }
+    const next = new Float32Array(k * dims);
+    for (let c = 0; c < k; c++) {
+      // an empty cell keeps its centroid
+      if ((counts[c] as number) === 0) {
+        next.set(centroids.subarray(c * dims, (c + 1) * dims), c * dims);
+        continue;
+      }
+      let norm = 0;
+      for (let d = 0; d < dims; d++) norm += (sums[c * dims + d] as number) ** 2;
+      const inv = 1 / (Math.sqrt(norm) || 1);
+      for (let d = 0; d < dims; d++) next[c * dims + d] = (sums[c * dims + d] as number) * inv;
+    }
+    centroids = next;
+  }
+  return { centroids, cells: k };
+}
+
+/**
+ * Pairs (i < j) of `vectors` (unit length) with a dot product ≥ `minCosine` found in the cells
+ * each vector probes, with that dot product.
+ *
+ * Cells are made and searched on the vectors less their mean: face embeddings share a large
+ * common component (|mean| about 0.3), around which k-means makes a few giant cells and many
+ * small ones, and a search through giant cells is a scan. Which pairs count is still decided on
+ * the vectors as given. The products run a block at a time (a cell's members against every vector
+ * that probes the cell), so a native kernel does nearly all the arithmetic.
+ */
+export async function nearPairs(
+  vectors: readonly Float32Array[],
+  opts: NearPairOptions,
+): Promise<Array<[number, number, number]>> {
+  const n = vectors.length;
   const dims = vectors[0]?.length ?? 0;
-  const mean = new Float64Array(dims);
-  for (const v of vectors) for (let d = 0; d < dims; d++) mean[d] = (mean[d] as number) + (v[d] as number);
-  for (let d = 0; d < dims; d++) mean[d] = (mean[d] as number) / Math.max(1, vectors.length);
-  return vectors.map((v) => normalise(Float32Array.from(v, (x, d) => x - (mean[d] as number))));
+  if (n < 2) return [];
+  const dots = opts.dots ?? jsDotBlock;
+  const wanted = opts.probes ?? 8;
+  // cells C and probes P cost C + P n / C dot products a vector: least at C = √(P n)
+  const asked = opts.cells ?? Math.max(1, Math.round(Math.sqrt(wanted * n)));
+  const mean = meanOf(vectors, dims);
+  // k-means on 16 vectors a cell is enough to place the cells (it is the search that must be exact)
+  const rnd = seededRandom(17);
+  const pool = [...vectors.keys()];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [pool[i], pool[j]] = [pool[j] as number, pool[i] as number];
+  }
+  const sample = pool.slice(0, Math.min(opts.sample ?? Math.min(20_000, 16 * asked), n));
+  const { centroids, cells } = await trainCells(vectors, sample, mean, asked, opts.iterations ?? 5, dots);
+  const probes = Math.min(wanted, cells);
+  const near = await nearestCells(vectors, [...vectors.keys()], mean, centroids, cells, probes, dots);
+  const members: number[][] = Array.from({ length: cells }, () => []);
+  const probers: number[][] = Array.from({ length: cells }, () => []);
+  for (let i = 0; i < n; i++) {
+    (members[near[i * probes] as number] as number[]).push(i);
+    for (let k = 0; k < probes; k++) {
+      const c = near[i * probes + k] as number;
+      if (c >= 0) (probers[c] as number[]).push(i);
+    }
+  }
+  const seen = new Set<number>();
+  const out: Array<[number, number, number]> = [];
+  for (let c = 0; c < cells; c++) {
+    const m = members[c] as number[];
+    const q = probers[c] as number[];
+    if (m.length === 0 || q.length === 0) continue;
+    const packedMembers = pack(vectors, m, dims);
+    const step = Math.max(1, Math.floor(BLOCK / m.length));
+    for (let from = 0; from < q.length; from += step) {
+      const rows = q.slice(from, from + step);
+      const s = await dots(pack(vectors, rows, dims), rows.length, packedMembers, m.length, dims);
+      for (let r = 0; r < rows.length; r++) {
+        const i = rows[r] as number;
+        for (let k = 0; k < m.length; k++) {
+          const x = s[r * m.length + k] as number;
+          if (x < opts.minCosine) continue;
+          const j = m[k] as number;
+          if (j === i) continue;
+          const a = Math.min(i, j);
+          const b = Math.max(i, j);
+          const key = a * n + b;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push([a, b, x]);
+        }
+      }
+    }
+  }
+  return out;
 }

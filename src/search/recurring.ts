@@ -124,7 +124,7 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
     if (s === undefined) memo.set(key, (s = sim(i, j)));
     return s;
   };
-  const edges = edgesAbove(best, opts.threshold, sim, opts.exactUpTo ?? EXACT_TRACKS);
+  const edges = await edgesAbove(best, opts.threshold, sim, opts.exactUpTo ?? EXACT_TRACKS);
   for (const [i, j, s] of edges) memo.set(i * ids.length + j, s);
   const clusters = clusterSparse({
     n: ids.length,
@@ -204,12 +204,12 @@ export async function findRecurring(store: Store, opts: RecurringOptions): Promi
  * the pairs a neighbour search over the sightings' descriptors proposes, each then scored face by
  * face.
  */
-function edgesAbove(
+async function edgesAbove(
   best: readonly Float32Array[][],
   threshold: number,
   sim: (i: number, j: number) => number,
   exactUpTo: number,
-): Array<[number, number, number]> {
+): Promise<Array<[number, number, number]>> {
   const n = best.length;
   const out: Array<[number, number, number]> = [];
   const keep = (i: number, j: number): void => {
@@ -221,6 +221,17 @@ function edgesAbove(
     return out;
   }
   const descriptors = best.map((faces) => fuseVectors(faces));
-  for (const [i, j] of nearPairs(descriptors, { minCosine: threshold - DESCRIPTOR_MARGIN })) keep(i, j);
+  // the products by onnxruntime's matrix product (loaded only for a store this large)
+  const { nativeDotBlock } = await import('../ml/onnx/dots.js');
+  const kernel = await nativeDotBlock();
+  try {
+    const pairs = await nearPairs(descriptors, {
+      minCosine: threshold - DESCRIPTOR_MARGIN,
+      dots: kernel.dots,
+    });
+    for (const [i, j] of pairs) keep(i, j);
+  } finally {
+    await kernel.dispose();
+  }
   return out;
 }

@@ -46,14 +46,14 @@ describe('clusterSparse', () => {
 });
 
 describe('nearPairs', () => {
-  it('finds nearly every pair above the bar without comparing all pairs', () => {
+  it('finds nearly every pair above the bar without comparing all pairs', async () => {
     const v = sightings(1500, 4);
     const minCosine = 0.6;
     let all = 0;
     for (let i = 0; i < v.length; i++)
       for (let j = i + 1; j < v.length; j++)
         if (cosine(v[i] as Float32Array, v[j] as Float32Array) >= minCosine) all++;
-    const found = nearPairs(v, { minCosine });
+    const found = await nearPairs(v, { minCosine });
     expect(found.every(([i, j, s]) => i < j && s >= minCosine)).toBe(true);
     expect(new Set(found.map(([i, j]) => `${i}:${j}`)).size).toBe(found.length);
     expect(found.length).toBeGreaterThanOrEqual(0.97 * all);
