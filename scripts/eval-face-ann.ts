@@ -1,11 +1,11 @@
 /**
  * Recall of face search's vector index on a large store: `tsx scripts/eval-face-ann.ts <store>
- * [--queries 40] [--nprobes 20,40,80]`.
+ * [--queries 40] [--nprobes 20,40,80] [--refine 10,2]`.
  *
  * For query vectors taken from the store's own identifiable faces, compares the face rows at or
  * above the search threshold that the IVF-PQ index returns (as `search face` asks: 4,000 rows,
- * refined 10x) with the exact answer (the index bypassed), per nprobes setting: recall of rows and
- * of sightings (tracks), and milliseconds a query. Prints a table; writes
+ * refined `--refine` times) with the exact answer (the index bypassed), per nprobes and refine
+ * setting: recall of rows and of sightings (tracks), and milliseconds a query. Prints a table; writes
  * bench-out/search/face-ann.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,7 +17,9 @@ import { DEFAULT_FACE_THRESHOLD } from '../src/ml/face/threshold.js';
 const argv = process.argv.slice(2);
 const dir = argv.find((a) => !a.startsWith('--'));
 if (!dir) {
-  process.stderr.write('usage: tsx scripts/eval-face-ann.ts <store> [--queries 40] [--nprobes 20,40,80]\n');
+  process.stderr.write(
+    'usage: tsx scripts/eval-face-ann.ts <store> [--queries 40] [--nprobes 20,40,80] [--refine 10,2]\n',
+  );
   process.exit(2);
 }
 const opt = (name: string, d: string): string => {
@@ -26,6 +28,7 @@ const opt = (name: string, d: string): string => {
 };
 const nQueries = Number(opt('--queries', '40'));
 const probes = opt('--nprobes', '20,40,80').split(',').map(Number);
+const refines = opt('--refine', '10').split(',').map(Number);
 const CANDIDATES = 4000;
 
 const db = await lancedb.connect(dir);
@@ -58,7 +61,7 @@ for (const q of queries) {
   exact.push(above(hits));
 }
 const out: Array<Record<string, number>> = [];
-for (const nprobes of probes) {
+for (const [nprobes, refine] of probes.flatMap((p) => refines.map((r) => [p, r] as const))) {
   let rowsFound = 0;
   let rowsAll = 0;
   let tracksFound = 0;
@@ -70,7 +73,7 @@ for (const nprobes of probes) {
       .vectorSearch(queries[k] as number[])
       .distanceType('cosine')
       .nprobes(nprobes)
-      .refineFactor(10)
+      .refineFactor(refine)
       .where('usable = 1')
       .limit(CANDIDATES)
       .select(['id', 'track_id', '_distance'])
@@ -87,17 +90,18 @@ for (const nprobes of probes) {
   }
   out.push({
     nprobes,
+    refine,
     rowRecall: rowsAll ? rowsFound / rowsAll : 1,
     trackRecall: tracksAll ? tracksFound / tracksAll : 1,
     msPerQuery: ms / queries.length,
   });
 }
 process.stdout.write(
-  `faces: ${rows} rows, indexes: ${stats.map((s) => `${s.name} (${s.indexType})`).join(', ')}; ${queries.length} queries; exact: ${(exactMs / queries.length).toFixed(0)} ms a query\n\n| nprobes | rows ≥ threshold found | sightings found | ms a query |\n|---|---|---|---|\n`,
+  `faces: ${rows} rows, indexes: ${stats.map((s) => `${s.name} (${s.indexType})`).join(', ')}; ${queries.length} queries; exact: ${(exactMs / queries.length).toFixed(0)} ms a query\n\n| nprobes | refine | rows ≥ threshold found | sightings found | ms a query |\n|---|---|---|---|---|\n`,
 );
 for (const r of out) {
   process.stdout.write(
-    `| ${r.nprobes} | ${((r.rowRecall ?? 0) * 100).toFixed(1)} % | ${((r.trackRecall ?? 0) * 100).toFixed(1)} % | ${(r.msPerQuery ?? 0).toFixed(0)} |\n`,
+    `| ${r.nprobes} | ${r.refine} | ${((r.rowRecall ?? 0) * 100).toFixed(1)} % | ${((r.trackRecall ?? 0) * 100).toFixed(1)} % | ${(r.msPerQuery ?? 0).toFixed(0)} |\n`,
   );
 }
 await mkdir(join(PROJECT_ROOT, 'bench-out', 'search'), { recursive: true });

@@ -91,24 +91,37 @@ export async function searchFaces(
   }
   for (const [id, hit] of best) if (hit.sim < opts.threshold) best.delete(id);
   if (best.size === 0) return [];
-  const tracks = new Map((await store.tracks('face', [...best.keys()])).map((t) => [t.id, t]));
   const sources = new SourceCache(store);
   const out: SearchResult[] = [];
   const ranked = [...best.entries()].sort((a, b) => b[1].sim - a[1].sim);
-  for (const [trackId, hit] of ranked) {
-    const track = tracks.get(trackId);
-    const source = await sources.get(hit.source);
-    if (!track || !source) continue;
-    const result = sightingResult(
-      'face',
-      track,
-      source,
-      hit.sim,
-      hit,
-      q.label !== undefined ? { pattern: q.label } : {},
+  // track rows for the sightings listed only (thousands pass the threshold on a large store),
+  // a page at a time: a sighting of a source not complete is passed over and the next one read
+  for (let from = 0; from < ranked.length && out.length < opts.limit;) {
+    const page = ranked.slice(from, from + Math.max(opts.limit - out.length, 8));
+    from += page.length;
+    const tracks = new Map(
+      (
+        await store.tracks(
+          'face',
+          page.map(([id]) => id),
+        )
+      ).map((t) => [t.id, t]),
     );
-    out.push(opts.calibration ? { ...result, strength: matchStrength(opts.calibration, hit.sim) } : result);
-    if (out.length >= opts.limit) break;
+    for (const [trackId, hit] of page) {
+      const track = tracks.get(trackId);
+      const source = await sources.get(hit.source);
+      if (!track || !source) continue;
+      const result = sightingResult(
+        'face',
+        track,
+        source,
+        hit.sim,
+        hit,
+        q.label !== undefined ? { pattern: q.label } : {},
+      );
+      out.push(opts.calibration ? { ...result, strength: matchStrength(opts.calibration, hit.sim) } : result);
+      if (out.length >= opts.limit) break;
+    }
   }
   return out;
 }
