@@ -1,10 +1,10 @@
 import { type Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { plainText } from '../core/escape.js';
 import { parseWindowTime, type WindowTime } from '../core/time.js';
 import type { SearchDocument, SearchResult } from '../core/types.js';
 import { InputError, UsageError } from '../errors.js';
+import { storeLocation } from '../store/location.js';
 import { parseSearchDocumentText } from '../export/schema.js';
 import type { SightingFilter } from '../store/filter.js';
 
@@ -19,7 +19,7 @@ export function jsonOption(): Option {
 }
 
 export function storePath(dir: string | undefined): string {
-  return resolve(dir ?? process.env.SIGHTLINE_STORE ?? DEFAULT_STORE);
+  return storeLocation(dir ?? process.env.SIGHTLINE_STORE ?? DEFAULT_STORE);
 }
 
 /** --max-speed <km/h> (default 200): the fastest a subject can plausibly move between cameras. */

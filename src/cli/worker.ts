@@ -1,12 +1,12 @@
 import { type Command, Option } from 'commander';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import { buildStages } from '../pipeline/default-stages.js';
 import { runIndex } from '../pipeline/index-run.js';
 import { unchanged } from '../pipeline/queue-run.js';
 import type { Stages } from '../pipeline/stages.js';
 import { type IndexJob, QUEUE_NAME, queueConnection, workerOptions } from '../infra/queue.js';
 import { c, safeText } from './output.js';
+import { storeLocation } from '../store/location.js';
 
 /** `sightline worker --queue <url>`: takes index jobs until stopped. */
 export function registerWorker(program: Command): void {
@@ -33,7 +33,7 @@ export function registerWorker(program: Command): void {
         async (job) => {
           const d = job.data;
           if (!(await unchanged(d))) return { outcome: 'skipped' as const, worker: me };
-          const storeDir = opts.store ? resolve(opts.store) : d.storeDir;
+          const storeDir = opts.store ? storeLocation(opts.store) : d.storeDir;
           let failure: string | null = null;
           let outcome: 'indexed' | 'skipped' = 'skipped';
           line(c.dim(`took ${safeText(d.path)} (attempt ${job.attemptsMade + 1})`));

@@ -9,6 +9,7 @@ import {
   verifyChain,
 } from '../core/audit.js';
 import { InputError } from '../errors.js';
+import { localStateDir } from '../store/location.js';
 import { sha256Buffer } from './hash.js';
 
 export const sha256Hex = (text: string): string => sha256Buffer(text);
@@ -28,7 +29,7 @@ export class AuditLog {
   ) {}
 
   static forStore(storeDir: string): AuditLog {
-    return new AuditLog(join(storeDir, 'audit.log'));
+    return new AuditLog(join(localStateDir(storeDir), 'audit.log'));
   }
 
   append(action: string, details: Record<string, unknown>): Promise<AuditEntry> {

@@ -1,3 +1,4 @@
+import { localStateDir } from './location.js';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +55,8 @@ export class WriteLock {
 
   /** `file`/`doing`: another lock of the same kind, e.g. watch.lock, "watched" (one watch a store). */
   static acquire(storeDir: string, file = 'write.lock', doing = 'written'): WriteLock {
-    const path = join(storeDir, file);
+    // an object store's lock is a file of this machine's (store/location.ts)
+    const path = join(localStateDir(storeDir), file);
     const info: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     const busy = (held: LockInfo | undefined): InputError =>
       new InputError(

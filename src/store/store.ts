@@ -29,6 +29,7 @@ import {
   type PlateTextColumns,
 } from '../core/plate-catalogue.js';
 import { filterPredicate, hasFilter, sqlString, type SightingFilter } from './filter.js';
+import { isObjectStore, localStateDir, storageOptions } from './location.js';
 
 export type { AlertRow, FaceRow, PlateRow, SourceRow, TrackRow } from './schema.js';
 
@@ -164,6 +165,11 @@ export class Store {
    * A folder holding only a stale write.lock is a store whose first run was killed early.
    */
   static async prepareDir(dir: string): Promise<void> {
+    // an object store has no folder to check: LanceDB makes its prefix on the first write
+    if (isObjectStore(dir)) {
+      localStateDir(dir);
+      return;
+    }
     const st = await stat(dir).catch((e: NodeJS.ErrnoException) => {
       if (e.code === 'ENOENT') return undefined;
       if (e.code === 'ENOTDIR') throw new InputError(`--store ${dir} lies under a file: give a folder path`);
@@ -192,6 +198,12 @@ export class Store {
 
   /** Opens a store; `create` makes it when absent (index), otherwise a missing store is an InputError. */
   static async open(dir: string, opts: { create: boolean }): Promise<Store> {
+    if (isObjectStore(dir)) {
+      const db = await lancedb.connect(dir, { storageOptions: storageOptions() });
+      const store = new Store(dir, db);
+      await store.init(opts.create);
+      return store;
+    }
     const exists = await access(dir).then(
       () => true,
       () => false,
@@ -220,8 +232,7 @@ export class Store {
   }
 
   private async init(create: boolean): Promise<void> {
-    const names = new Set(await this.db.tableNames());
-    if (!names.has('meta')) {
+    if (!(await this.exists('meta'))) {
       if (!create) throw new InputError(`${this.dir} is not a Sightline store`);
       const meta = await this.db.createEmptyTable('meta', metaSchema, { existOk: true });
       if ((await meta.countRows()) === 0) {
@@ -258,9 +269,8 @@ export class Store {
   private async ensure(name: string, schema: Schema): Promise<lancedb.Table> {
     const hit = this.tables.get(name);
     if (hit) return hit;
-    const names = await this.db.tableNames();
-    const table = names.includes(name)
-      ? await this.db.openTable(name)
+    const table = (await this.exists(name))
+      ? (this.tables.get(name) ?? (await this.db.openTable(name)))
       : await this.db.createEmptyTable(name, schema, { existOk: true });
     this.tables.set(name, table);
     return table;
@@ -270,10 +280,26 @@ export class Store {
   private async table(name: string): Promise<lancedb.Table | undefined> {
     const hit = this.tables.get(name);
     if (hit) return hit;
-    if (!(await this.db.tableNames()).includes(name)) return undefined;
-    const t = await this.db.openTable(name);
+    if (!(await this.exists(name))) return undefined;
+    const t = this.tables.get(name) ?? (await this.db.openTable(name));
     this.tables.set(name, t);
     return t;
+  }
+
+  /**
+   * Whether the table exists. An object store is asked by opening the table (one read of its
+   * latest version) rather than by listing the prefix, which S3-compatible services answer
+   * unevenly (s3rver lists no tables at all).
+   */
+  private async exists(name: string): Promise<boolean> {
+    if (!isObjectStore(this.dir)) return (await this.db.tableNames()).includes(name);
+    try {
+      this.tables.set(name, await this.db.openTable(name));
+      return true;
+    } catch (e) {
+      if (/not found|does not exist/i.test(String((e as Error).message))) return false;
+      throw e;
+    }
   }
 
   /** The source with this id (SourceRow.id). */
@@ -798,7 +824,7 @@ export class Store {
    * file and renamed, so a reader sees the old file or the new one.
    */
   private async savePlateCatalogue(): Promise<void> {
-    const file = join(this.dir, PLATE_CATALOGUE_FILE);
+    const file = join(localStateDir(this.dir), PLATE_CATALOGUE_FILE);
     const versions = await this.plateVersions();
     if (!versions) {
       await rm(file, { force: true });
@@ -816,7 +842,7 @@ export class Store {
    * were written since (then search reads the columns instead: slower, the same answer).
    */
   async savedPlateCatalogue(): Promise<PlateCatalogue | null> {
-    const bytes = await readFile(join(this.dir, PLATE_CATALOGUE_FILE)).catch(() => null);
+    const bytes = await readFile(join(localStateDir(this.dir), PLATE_CATALOGUE_FILE)).catch(() => null);
     if (!bytes) return null;
     const versions = await this.plateVersions();
     try {
