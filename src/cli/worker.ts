@@ -6,7 +6,8 @@ import { unchanged } from '../pipeline/queue-run.js';
 import type { Stages } from '../pipeline/stages.js';
 import { type IndexJob, QUEUE_NAME, queueConnection, workerOptions } from '../infra/queue.js';
 import { c, safeText } from './output.js';
-import { storeLocation } from '../store/location.js';
+import { isObjectStore, storeLocation } from '../store/location.js';
+import { RedisLocks } from '../infra/redis-lock.js';
 
 /** `sightline worker --queue <url>`: takes index jobs until stopped. */
 export function registerWorker(program: Command): void {
@@ -26,6 +27,8 @@ export function registerWorker(program: Command): void {
       queueConnection(opts.queue); // a bad URL is exit 2 before anything starts
       const me = `${hostname()}:${process.pid}`;
       const stages = new Map<string, Promise<Stages>>();
+      // the write lock of a store on object storage is on the queue's Redis (other machines write it)
+      const locks = new RedisLocks(opts.queue);
       const line = (s: string): void => void process.stderr.write(`${s}\n`);
       const { Worker } = await import('bullmq');
       const worker = new Worker<IndexJob, { outcome: 'indexed' | 'skipped'; worker: string }>(
@@ -45,6 +48,7 @@ export function registerWorker(program: Command): void {
             ...(d.camera !== undefined ? { camera: d.camera } : {}),
             ...(d.start !== undefined ? { start: d.start } : {}),
             sharedStore: true,
+            ...(isObjectStore(storeDir) ? { writeTurn: (s: string) => locks.acquireWaiting(s) } : {}),
             keepStages: true,
             stages: () => {
               let s = stages.get(d.pipelineVersion);
@@ -92,6 +96,7 @@ export function registerWorker(program: Command): void {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      await locks.close();
       await Promise.all(
         [...stages.values()].map(async (s) => {
           const st = await s.catch(() => null);

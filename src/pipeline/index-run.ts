@@ -77,6 +77,11 @@ export interface IndexRunOptions {
    * for each write only (waiting its turn), and no ANN index is built (the coordinator does).
    */
   sharedStore?: boolean;
+  /**
+   * With `sharedStore`: how a turn of the store's lock is taken (default: the lock file; queue
+   * workers of a store on object storage take it on Redis, infra/redis-lock.ts).
+   */
+  writeTurn?: (storeDir: string) => Promise<{ release(): void }>;
 }
 
 export interface IndexSummary {
@@ -130,7 +135,8 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   await Store.prepareDir(opts.storeDir);
   // alone: the store's lock for the whole run; shared (queue workers): a turn of it per write
   const shared = opts.sharedStore === true;
-  const turn = (): Promise<WriteLock> => WriteLock.acquireWaiting(opts.storeDir);
+  const turn = (): Promise<{ release(): void }> =>
+    opts.writeTurn ? opts.writeTurn(opts.storeDir) : WriteLock.acquireWaiting(opts.storeDir);
   const lock = shared ? await turn() : WriteLock.acquire(opts.storeDir);
   let store: Store;
   try {

@@ -7,7 +7,9 @@ import { resolve } from 'node:path';
 import type { IndexSettings } from '../config/settings.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { JOB_ATTEMPTS, type IndexJob, jobId, openQueue } from '../infra/queue.js';
+import { RedisLocks } from '../infra/redis-lock.js';
 import { discover } from '../ingest/discover.js';
+import { isObjectStore, storeLocation } from '../store/location.js';
 import { WriteLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 
@@ -36,11 +38,15 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
   skipped: number;
   failed: Array<{ path: string; reason: string }>;
 }> {
-  const storeDir = resolve(opts.storeDir);
+  const storeDir = storeLocation(opts.storeDir);
+  // a store on object storage is written from several machines: its lock is on the queue's Redis
+  const locks = isObjectStore(storeDir) ? new RedisLocks(opts.url) : null;
+  const turn = (): Promise<{ release(): void }> =>
+    locks ? locks.acquireWaiting(storeDir) : WriteLock.acquireWaiting(storeDir);
   // the store exists before any worker writes to it (and its folder is checked here, once)
   await Store.prepareDir(storeDir);
   {
-    const lock = await WriteLock.acquireWaiting(storeDir);
+    const lock = await turn();
     try {
       (await Store.open(storeDir, { create: true })).close();
     } finally {
@@ -120,7 +126,7 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
       if (pending.size > 0) await new Promise((r) => setTimeout(r, 500));
     }
     // one process builds the ANN index and writes the run into the log
-    const lock = await WriteLock.acquireWaiting(storeDir);
+    const lock = await turn();
     try {
       const store = await Store.open(storeDir, { create: false });
       try {
@@ -141,6 +147,7 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
     }
     return out;
   } finally {
+    await locks?.close();
     await queue.close();
   }
 }

@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFixtures, fixturePath } from '../helpers/fixtures.js';
-import { sightline, userLines } from '../helpers/cli.js';
+import { ROOT, sightline, userLines } from '../helpers/cli.js';
+import { hasRedis, startRedis } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**
@@ -76,6 +80,46 @@ describe('a store on object storage (s3://)', () => {
     const r = await sightline(['stats', '--store', remote, '--json'], env);
     expect((JSON.parse(r.stdout) as { sources: number }).sources).toBe(1);
   }, 120_000);
+
+  it.skipIf(!hasRedis())(
+    'two queue workers index into one s3:// store in turns (the lock on Redis): equal to a local run',
+    async () => {
+      const footage = `${dir}/footage`;
+      for (const f of ['cam-street/ch01_20230801110500.mp4', 'cam-lobby/2023-08-01_11-00-00.mp4']) {
+        mkdirSync(`${footage}/${f.split('/')[0]}`, { recursive: true });
+        copyFileSync(fixturePath(f), `${footage}/${f}`);
+      }
+      const redis = await startRedis(dir);
+      const workers = [1, 2].map(() =>
+        spawn(process.execPath, [join(ROOT, 'bin', 'sightline.js'), 'worker', '--queue', redis.url], {
+          cwd: ROOT,
+          env: { ...process.env, ...env, NO_COLOR: '1' },
+          stdio: 'ignore',
+        }),
+      );
+      try {
+        const store = 's3://case-4711/stores/queued';
+        const r = await sightline(['index', footage, '--store', store, '--queue', redis.url, '--wait'], env);
+        expect(r.code, r.stderr).toBe(0);
+        const mine = `${dir}/local-two`;
+        expect((await sightline(['index', footage, '--store', mine], env)).code).toBe(0);
+        const counts = async (s: string) => {
+          const j = JSON.parse((await sightline(['stats', '--store', s, '--json'], env)).stdout) as Record<
+            string,
+            unknown
+          >;
+          return { sources: j.sources, faces: j.faces, plates: j.plates, tracks: j.tracks };
+        };
+        const there = await counts(store);
+        expect(there.sources).toBe(2);
+        expect(there).toEqual(await counts(mine));
+      } finally {
+        for (const w of workers) w.kill('SIGTERM');
+        redis.stop();
+      }
+    },
+    300_000,
+  );
 
   it('a missing object store is one clear line, exit 2', async () => {
     const r = await sightline(['stats', '--store', 's3://case-4711/nothing-here', '--json'], env);
