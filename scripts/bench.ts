@@ -146,6 +146,11 @@ async function benchFile(path: string, refFrames: number) {
 }
 
 const argv = process.argv.slice(2);
+if (argv.includes('--workers')) {
+  // the scale-out bench: local index against 1, 2 and 4 queue workers
+  await import('./bench-workers.js');
+  process.exit(0);
+}
 if (argv.includes('--search')) {
   // the search bench: stores grown to city size, queried with the CLI
   await import('./bench-search.js');

@@ -11,7 +11,9 @@ import type { SightingFilter } from '../store/filter.js';
 export const DEFAULT_STORE = './sightline-store';
 
 export function storeOption(): Option {
-  return new Option('--store <dir>', 'the LanceDB store').env('SIGHTLINE_STORE').default(DEFAULT_STORE);
+  return new Option('--store <dir>', 'the LanceDB store: a folder, or s3://bucket/path (AWS_* variables)')
+    .env('SIGHTLINE_STORE')
+    .default(DEFAULT_STORE);
 }
 
 export function jsonOption(): Option {
