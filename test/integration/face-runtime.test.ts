@@ -68,13 +68,16 @@ describe('face analyzer: onnxruntime equals face-api on tfjs', () => {
     expectSame(await onnx.analyzeFrame({ ...frame, regions }), want);
     expect(onnx.lastTimings.passes).toBeGreaterThanOrEqual(3);
     // the index default (int8 SSD on video frames): the same faces, boxes close, vectors of the
-    // same person (cosine far above the 0.92 match threshold)
+    // same person, far above the 0.68 search threshold for CCTV-like faces. Not equal: onnxruntime's
+    // int8 kernels differ by CPU (ml/onnx/cpu.ts), a box a pixel off moves the aligned crop:
+    // cosine 0.99+ where this was written, 0.9835 on an AVX-512 VNNI Xeon without AMX (0.5.0
+    // gives the same there), so the bar is 0.97
     const got = await int8.analyzeFrame({ ...frame, regions });
     expect(got.length).toBe(want.length);
     for (const f of want) {
       const m = got.find((g) => iou(g.box, f.box) >= 0.85);
       expect(m, `face at ${f.box.map(Math.round).join(',')}`).toBeDefined();
-      expect(cosine(m!.descriptor, f.descriptor)).toBeGreaterThanOrEqual(0.99);
+      expect(cosine(m!.descriptor, f.descriptor)).toBeGreaterThanOrEqual(0.97);
     }
   });
 });
