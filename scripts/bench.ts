@@ -146,6 +146,11 @@ async function benchFile(path: string, refFrames: number) {
 }
 
 const argv = process.argv.slice(2);
+if (argv.includes('--writers')) {
+  // LanceDB with several writer processes on one store, with and without the store's lock
+  await import('./bench-writers.js');
+  process.exit(0);
+}
 if (argv.includes('--workers')) {
   // the scale-out bench: local index against 1, 2 and 4 queue workers
   await import('./bench-workers.js');
