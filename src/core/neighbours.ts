@@ -96,25 +96,25 @@ function meanOf(vectors: readonly Float32Array[], dims: number): Float32Array {
 }
 
 /**
- * The `m` nearest cells of each vector `ids` (centred), nearest first: ids.length × m, row-major.
+ * The `m` nearest cells of `count` centred vectors, nearest first: count × m, row-major.
+ * `rows(from, to)`: those vectors packed, a block at a time.
  */
 async function nearestCells(
-  vectors: readonly Float32Array[],
-  ids: ArrayLike<number>,
-  mean: Float32Array,
+  count: number,
+  rows: (from: number, to: number) => Float32Array,
   centroids: Float32Array,
   cells: number,
   m: number,
   dots: DotBlock,
 ): Promise<Int32Array> {
-  const dims = mean.length;
-  const out = new Int32Array(ids.length * m).fill(-1);
+  const dims = centroids.length / cells;
+  const out = new Int32Array(count * m).fill(-1);
   const sims = new Float64Array(m);
   const step = Math.max(1, Math.floor(BLOCK / cells));
-  for (let from = 0; from < ids.length; from += step) {
-    const chunk = Array.prototype.slice.call(ids, from, Math.min(ids.length, from + step)) as number[];
-    const s = await dots(packCentred(vectors, chunk, mean), chunk.length, centroids, cells, dims);
-    for (let r = 0; r < chunk.length; r++) {
+  for (let from = 0; from < count; from += step) {
+    const to = Math.min(count, from + step);
+    const s = await dots(rows(from, to), to - from, centroids, cells, dims);
+    for (let r = 0; r < to - from; r++) {
       const row = (from + r) * m;
       sims.fill(-Infinity);
       for (let c = 0; c < cells; c++) {
@@ -147,18 +147,9 @@ async function trainCells(
   const k = Math.max(1, Math.min(cells, ids.length));
   const train = packCentred(vectors, ids, mean);
   let centroids = train.slice(0, k * dims);
-  const all = Array.from(ids.keys());
+  const rows = (from: number, to: number): Float32Array => train.subarray(from * dims, to * dims);
   for (let it = 0; it < iterations; it++) {
-    // the training rows are already centred: a mean of zero leaves them as they are
-    const home = await nearestCells(
-      Array.from({ length: ids.length }, (_, r) => train.subarray(r * dims, (r + 1) * dims)),
-      all,
-      new Float32Array(dims),
-      centroids,
-      k,
-      1,
-      dots,
-    );
+    const home = await nearestCells(ids.length, rows, centroids, k, 1, dots);
     const sums = new Float64Array(k * dims);
     const counts = new Int32Array(k);
     for (let r = 0; r < ids.length; r++) {
@@ -216,7 +207,15 @@ export async function nearPairs(
   const sample = pool.slice(0, Math.min(opts.sample ?? Math.min(20_000, 16 * asked), n));
   const { centroids, cells } = await trainCells(vectors, sample, mean, asked, opts.iterations ?? 5, dots);
   const probes = Math.min(wanted, cells);
-  const near = await nearestCells(vectors, [...vectors.keys()], mean, centroids, cells, probes, dots);
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k);
+  const near = await nearestCells(
+    n,
+    (from, to) => packCentred(vectors, range(from, to), mean),
+    centroids,
+    cells,
+    probes,
+    dots,
+  );
   const members: number[][] = Array.from({ length: cells }, () => []);
   const probers: number[][] = Array.from({ length: cells }, () => []);
   for (let i = 0; i < n; i++) {
