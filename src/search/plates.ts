@@ -34,10 +34,11 @@ interface Hit {
  * raw reading in it (OCR may have read the plate right only once); ranked by match cost, then by
  * the track's confidence.
  *
- * At city scale: the store gives the settled texts and readings as compact columns (filters in
- * its query), each distinct text is matched once per pattern through {@link PlateTextIndex}, the
+ * At city scale: the distinct texts and which tracks hold them come from the catalogue the
+ * store's maintenance saved (or, filtered or written since, from compact columns of the rows the
+ * filters keep), each distinct text is matched once per pattern through its bigram index, the
  * tracks are ranked from those costs, and whole rows are read only for the tracks listed. All
- * patterns of a watchlist share one scan, one index and one read of rows.
+ * patterns of a watchlist share one catalogue and one read of rows.
  */
 export async function searchPlates(
   store: Store,

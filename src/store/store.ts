@@ -91,7 +91,7 @@ export { sqlString } from './filter.js';
 
 export type { PlateTextColumns } from '../core/plate-catalogue.js';
 
-/** The plate catalogue maintenance saves in the store folder (see savedPlateCatalogue). */
+/** The plate catalogue maintenance saves in the store's folder (an object store's: its local state folder). */
 export const PLATE_CATALOGUE_FILE = 'plate-catalogue.bin';
 
 /** The part of an Arrow table (LanceDB's copy of apache-arrow) a column scan reads. */
