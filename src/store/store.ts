@@ -232,9 +232,10 @@ export class Store {
   }
 
   private async init(create: boolean): Promise<void> {
-    if (!(await this.exists('meta'))) {
+    let meta = await this.openIfExists('meta');
+    if (!meta) {
       if (!create) throw new InputError(`${this.dir} is not a Sightline store`);
-      const meta = await this.db.createEmptyTable('meta', metaSchema, { existOk: true });
+      meta = await this.db.createEmptyTable('meta', metaSchema, { existOk: true });
       if ((await meta.countRows()) === 0) {
         await meta.add([
           { key: 'schema_version', value: String(SCHEMA_VERSION) },
@@ -242,7 +243,6 @@ export class Store {
         ]);
       }
     }
-    const meta = await this.db.openTable('meta');
     this.tables.set('meta', meta);
     let rows = (await meta.query().where(`key = 'schema_version'`).toArray()) as Array<{ value: string }>;
     if (rows.length === 0 && create && (await meta.countRows()) === 0) {
@@ -269,9 +269,8 @@ export class Store {
   private async ensure(name: string, schema: Schema): Promise<lancedb.Table> {
     const hit = this.tables.get(name);
     if (hit) return hit;
-    const table = (await this.exists(name))
-      ? (this.tables.get(name) ?? (await this.db.openTable(name)))
-      : await this.db.createEmptyTable(name, schema, { existOk: true });
+    const table =
+      (await this.openIfExists(name)) ?? (await this.db.createEmptyTable(name, schema, { existOk: true }));
     this.tables.set(name, table);
     return table;
   }
@@ -280,24 +279,24 @@ export class Store {
   private async table(name: string): Promise<lancedb.Table | undefined> {
     const hit = this.tables.get(name);
     if (hit) return hit;
-    if (!(await this.exists(name))) return undefined;
-    const t = this.tables.get(name) ?? (await this.db.openTable(name));
-    this.tables.set(name, t);
+    const t = await this.openIfExists(name);
+    if (t) this.tables.set(name, t);
     return t;
   }
 
   /**
-   * Whether the table exists. An object store is asked by opening the table (one read of its
-   * latest version) rather than by listing the prefix, which S3-compatible services answer
-   * unevenly (s3rver lists no tables at all).
+   * The table opened, or undefined when there is none. An object store is asked by opening the
+   * table (one read of its latest version) rather than by listing the prefix, which
+   * S3-compatible services answer unevenly (s3rver lists no tables at all).
    */
-  private async exists(name: string): Promise<boolean> {
-    if (!isObjectStore(this.dir)) return (await this.db.tableNames()).includes(name);
+  private async openIfExists(name: string): Promise<lancedb.Table | undefined> {
+    if (!isObjectStore(this.dir)) {
+      return (await this.db.tableNames()).includes(name) ? await this.db.openTable(name) : undefined;
+    }
     try {
-      this.tables.set(name, await this.db.openTable(name));
-      return true;
+      return await this.db.openTable(name);
     } catch (e) {
-      if (/not found|does not exist/i.test(String((e as Error).message))) return false;
+      if (/not found|does not exist/i.test(String((e as Error).message))) return undefined;
       throw e;
     }
   }
