@@ -6,8 +6,8 @@ import { unchanged } from '../pipeline/queue-run.js';
 import type { Stages } from '../pipeline/stages.js';
 import { type IndexJob, QUEUE_NAME, queueConnection, workerOptions } from '../infra/queue.js';
 import { c, safeText } from './output.js';
-import { isObjectStore, storeLocation } from '../store/location.js';
-import { RedisLocks } from '../infra/redis-lock.js';
+import { storeLocation } from '../store/location.js';
+import { storeTurns } from '../infra/redis-lock.js';
 
 /** `sightline worker --queue <url>`: takes index jobs until stopped. */
 export function registerWorker(program: Command): void {
@@ -27,8 +27,8 @@ export function registerWorker(program: Command): void {
       queueConnection(opts.queue); // a bad URL is exit 2 before anything starts
       const me = `${hostname()}:${process.pid}`;
       const stages = new Map<string, Promise<Stages>>();
-      // the write lock of a store on object storage is on the queue's Redis (other machines write it)
-      const locks = new RedisLocks(opts.queue);
+      // turns of the store's lock: on the queue's Redis for a store on object storage
+      const turns = storeTurns(opts.queue);
       const line = (s: string): void => void process.stderr.write(`${s}\n`);
       const { Worker } = await import('bullmq');
       const worker = new Worker<IndexJob, { outcome: 'indexed' | 'skipped'; worker: string }>(
@@ -48,7 +48,7 @@ export function registerWorker(program: Command): void {
             ...(d.camera !== undefined ? { camera: d.camera } : {}),
             ...(d.start !== undefined ? { start: d.start } : {}),
             sharedStore: true,
-            ...(isObjectStore(storeDir) ? { writeTurn: (s: string) => locks.acquireWaiting(s) } : {}),
+            writeTurn: turns.turn,
             keepStages: true,
             stages: () => {
               let s = stages.get(d.pipelineVersion);
@@ -96,7 +96,7 @@ export function registerWorker(program: Command): void {
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
-      await locks.close();
+      await turns.close();
       await Promise.all(
         [...stages.values()].map(async (s) => {
           const st = await s.catch(() => null);

@@ -9,13 +9,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { InputError } from '../errors.js';
+import { isObjectStore } from '../store/location.js';
+import { type Turn, WriteLock } from '../store/lock.js';
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-
-export interface Turn {
-  release(): void;
-}
 
 export function lockKey(store: string): string {
   return `sightline:write-lock:${createHash('sha256').update(store).digest('hex').slice(0, 32)}`;
@@ -84,4 +82,17 @@ export class RedisLocks {
     this.client = undefined;
     if (c) await (await c).quit().catch(() => undefined);
   }
+}
+
+/**
+ * The write turns of the stores of a queue run: on the queue's Redis for a store on object storage
+ * (its writers may be on other machines), through the store's lock file otherwise. Redis is
+ * connected only when an object store first asks.
+ */
+export function storeTurns(url: string): { turn(store: string): Promise<Turn>; close(): Promise<void> } {
+  const locks = new RedisLocks(url);
+  return {
+    turn: (store) => (isObjectStore(store) ? locks.acquireWaiting(store) : WriteLock.acquireWaiting(store)),
+    close: () => locks.close(),
+  };
 }

@@ -17,7 +17,7 @@ import { AuditLog } from '../infra/audit-log.js';
 import { probe } from '../infra/ffmpeg.js';
 import { sha256Buffer, sha256File } from '../infra/hash.js';
 import { discover, folderCamera, type Candidate } from '../ingest/discover.js';
-import { WriteLock } from '../store/lock.js';
+import { type Turn, WriteLock } from '../store/lock.js';
 import { Store } from '../store/store.js';
 import { processSource, type SourceResult } from './process-source.js';
 import type { Stages } from './stages.js';
@@ -79,9 +79,9 @@ export interface IndexRunOptions {
   sharedStore?: boolean;
   /**
    * With `sharedStore`: how a turn of the store's lock is taken (default: the lock file; queue
-   * workers of a store on object storage take it on Redis, infra/redis-lock.ts).
+   * workers take it through infra/redis-lock.ts storeTurns).
    */
-  writeTurn?: (storeDir: string) => Promise<{ release(): void }>;
+  writeTurn?: (storeDir: string) => Promise<Turn>;
 }
 
 export interface IndexSummary {
@@ -135,7 +135,7 @@ export async function runIndex(opts: IndexRunOptions): Promise<IndexSummary> {
   await Store.prepareDir(opts.storeDir);
   // alone: the store's lock for the whole run; shared (queue workers): a turn of it per write
   const shared = opts.sharedStore === true;
-  const turn = (): Promise<{ release(): void }> =>
+  const turn = (): Promise<Turn> =>
     opts.writeTurn ? opts.writeTurn(opts.storeDir) : WriteLock.acquireWaiting(opts.storeDir);
   const lock = shared ? await turn() : WriteLock.acquire(opts.storeDir);
   let store: Store;

@@ -6,6 +6,7 @@ import { BufferPool } from '../infra/buffer-pool.js';
 import { sampleFrames } from '../infra/ffmpeg.js';
 import { createMotionDetector } from '../detect/motion.js';
 import { boxesNear, coverage, growBox, mergeBoxes } from '../core/motion.js';
+import type { Turn } from '../store/lock.js';
 import type { FaceRow, PlateRow, SourceRow, Store, TrackRow } from '../store/store.js';
 import type { IndexSettings } from '../config/settings.js';
 import type { LinkedTrack, Observed, Stages } from './stages.js';
@@ -33,7 +34,7 @@ export interface ProcessOptions {
    * Several processes write this store (queue workers): every write of the source happens at the
    * end, in one turn of the store's lock taken with this; without it the caller holds the lock.
    */
-  writeTurn?: () => Promise<{ release(): void }>;
+  writeTurn?: () => Promise<Turn>;
 }
 
 /**

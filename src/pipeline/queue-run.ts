@@ -7,10 +7,9 @@ import { resolve } from 'node:path';
 import type { IndexSettings } from '../config/settings.js';
 import { AuditLog } from '../infra/audit-log.js';
 import { JOB_ATTEMPTS, type IndexJob, jobId, openQueue } from '../infra/queue.js';
-import { RedisLocks } from '../infra/redis-lock.js';
+import { storeTurns } from '../infra/redis-lock.js';
 import { discover } from '../ingest/discover.js';
-import { isObjectStore, storeLocation } from '../store/location.js';
-import { WriteLock } from '../store/lock.js';
+import { storeLocation } from '../store/location.js';
 import { Store } from '../store/store.js';
 
 export type QueueEvent =
@@ -39,10 +38,9 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
   failed: Array<{ path: string; reason: string }>;
 }> {
   const storeDir = storeLocation(opts.storeDir);
-  // a store on object storage is written from several machines: its lock is on the queue's Redis
-  const locks = isObjectStore(storeDir) ? new RedisLocks(opts.url) : null;
-  const turn = (): Promise<{ release(): void }> =>
-    locks ? locks.acquireWaiting(storeDir) : WriteLock.acquireWaiting(storeDir);
+  // the store's lock as the workers take it (on the queue's Redis for a store on object storage)
+  const turns = storeTurns(opts.url);
+  const turn = () => turns.turn(storeDir);
   // the store exists before any worker writes to it (and its folder is checked here, once)
   await Store.prepareDir(storeDir);
   {
@@ -147,7 +145,7 @@ export async function queueIndex(opts: QueueRunOptions): Promise<{
     }
     return out;
   } finally {
-    await locks?.close();
+    await turns.close();
     await queue.close();
   }
 }

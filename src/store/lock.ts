@@ -47,7 +47,12 @@ const same = (a: LockInfo | undefined, b: LockInfo): boolean =>
  * the other's new file, so a fresh lock is read back after a moment and the loser backs off.
  * Readers need no lock.
  */
-export class WriteLock {
+/** A turn of a store's write lock, whoever keeps it (this file, or Redis: infra/redis-lock.ts). */
+export interface Turn {
+  release(): void;
+}
+
+export class WriteLock implements Turn {
   private constructor(
     private readonly path: string,
     private readonly info: LockInfo,
